@@ -1,0 +1,111 @@
+import { commandStatusName } from './protocol/command-status.js';
+
+/** Base class of every error this module throws; `code` is stable and machine-readable. */
+export abstract class SmppError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The options given to SmppModule are wrong; every bad field is listed. */
+export class SmppConfigError extends SmppError {
+  readonly code = 'SMPP_CONFIG_INVALID';
+  constructor(readonly issues: readonly string[]) {
+    super(
+      `Invalid SMPP module options (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n` +
+        issues.map((i) => `  - ${i}`).join('\n'),
+    );
+  }
+}
+
+/** The TCP/TLS connection could not be made within the connect timeout. */
+export class ConnectTimeoutError extends SmppError {
+  readonly code = 'SMPP_CONNECT_TIMEOUT';
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    readonly timeoutMs: number,
+  ) {
+    super(
+      `Could not connect to ${host}:${port} within ${timeoutMs} ms. Check the host, the port, and that this machine's address is allow-listed by the SMSC.`,
+    );
+  }
+}
+
+/** The SMSC answered the bind with a non-zero command_status. */
+export class BindRefusedError extends SmppError {
+  readonly code = 'SMPP_BIND_REFUSED';
+  readonly statusName: string;
+  constructor(
+    readonly systemId: string,
+    readonly status: number,
+  ) {
+    const statusName = commandStatusName(status);
+    super(`The SMSC refused the bind of system_id "${systemId}": ${statusName}. ${bindHint(statusName)}`);
+    this.statusName = statusName;
+  }
+}
+
+function bindHint(statusName: string): string {
+  switch (statusName) {
+    case 'ESME_RINVPASWD':
+      return 'The password is wrong: fix the configured password.';
+    case 'ESME_RINVSYSID':
+      return 'The system_id is unknown: fix the configured systemId.';
+    case 'ESME_RBINDFAIL':
+    case 'ESME_RALYBND':
+      return 'The account may already hold its maximum number of binds (8x8: 4 per system_id across all processes).';
+    default:
+      return 'See the SMPP 3.4 command_status table.';
+  }
+}
+
+/** A request was answered with a non-zero command_status (or generic_nack). */
+export class CommandError extends SmppError {
+  readonly code = 'SMPP_COMMAND_FAILED';
+  readonly statusName: string;
+  constructor(
+    readonly command: string,
+    readonly status: number,
+  ) {
+    const statusName = commandStatusName(status);
+    super(`${command} was answered with ${statusName}`);
+    this.statusName = statusName;
+  }
+}
+
+/** No response arrived within the response timeout; the request's outcome is unknown. */
+export class ResponseTimeoutError extends SmppError {
+  readonly code = 'SMPP_RESPONSE_TIMEOUT';
+  constructor(
+    readonly command: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`No response to ${command} within ${timeoutMs} ms; the link is treated as dead.`);
+  }
+}
+
+/**
+ * The connection closed (or was destroyed) before the request was answered.
+ * `sent` tells whether the request had left this process: if so, the SMSC may have acted on it.
+ */
+export class ConnectionClosedError extends SmppError {
+  readonly code = 'SMPP_CONNECTION_CLOSED';
+  constructor(
+    reason: string,
+    readonly sent = false,
+    options?: { cause?: unknown },
+  ) {
+    super(`SMPP connection closed: ${reason}`, options);
+  }
+}
+
+/** The session is unbinding or closed and takes no new requests. */
+export class SessionNotReadyError extends SmppError {
+  readonly code = 'SMPP_SESSION_NOT_READY';
+  constructor(state: string) {
+    super(`The SMPP session is ${state} and takes no new requests.`);
+  }
+}
