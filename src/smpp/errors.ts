@@ -109,3 +109,16 @@ export class SessionNotReadyError extends SmppError {
     super(`The SMPP session is ${state} and takes no new requests.`);
   }
 }
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** A send() (or other call) was given bad input; nothing was stored or sent. */
+export class SmppValidationError extends SmppError {
+  readonly code = 'SMPP_VALIDATION_FAILED';
+  constructor(readonly errors: readonly FieldError[]) {
+    super(`Invalid message: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
+  }
+}
