@@ -1,0 +1,33 @@
+import type { BindMode, SessionTlsOptions } from '../session/session.types.js';
+import type { SmppRegion } from './smpp-options.interface.js';
+
+/** An account with every default applied; what the rest of the module works with. */
+export interface ResolvedAccount {
+  name: string;
+  systemId: string;
+  password: string;
+  systemType: string;
+  region: SmppRegion;
+  host: string;
+  port: number;
+  tls: false | SessionTlsOptions;
+  /** One entry per bind this process wants, e.g. ['transmitter', 'transmitter', 'receiver']. */
+  binds: BindMode[];
+  maxBinds: number;
+  submitsPerSecond: number;
+  submitBurst: number;
+  window: number;
+  defaultSender?: string;
+  connectTimeoutMs: number;
+  responseTimeoutMs: number;
+  enquireLinkMs: number;
+  unbindTimeoutMs: number;
+  delivery: 'at-most-once' | 'at-least-once';
+}
+
+export interface ResolvedReconnect {
+  initialDelayMs: number;
+  maxDelayMs: number;
+  multiplier: number;
+  jitter: number;
+}

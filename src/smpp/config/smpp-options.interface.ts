@@ -1,0 +1,74 @@
+import type { LoggerService } from '@nestjs/common';
+import type { BindAllocator } from '../binds/bind-allocator.js';
+import type { SessionTlsOptions } from '../session/session.types.js';
+
+export type SmppRegion = 'sg' | 'eu' | 'id';
+
+/** One transceiver pool, or separate transmitter and receiver pools. */
+export type SmppBindsOptions = { transceivers: number } | { transmitters: number; receivers: number };
+
+export interface SmppAccountOptions {
+  /** How the application refers to this account (`send({ account })`); unique. */
+  name: string;
+  /** The SMPP system_id (8x8: the sub-account id), at most 15 characters. */
+  systemId: string;
+  /** At most 8 characters. Never logged, never in a status snapshot or event. */
+  password: string;
+  systemType?: string;
+  /** 8x8 region preset for the host: 'sg' smpp.8x8.com (default), 'eu' smpp.8x8.uk, 'id' smpp.8x8.id. */
+  region?: SmppRegion;
+  /** Overrides the region's host (another SMSC, the simulator). */
+  host?: string;
+  /** Overrides the port (default 2776 with TLS, 2775 without). */
+  port?: number;
+  /** TLS (default true). An object gives CA, servername, client certificate, ... */
+  tls?: boolean | SessionTlsOptions;
+  /** Binds this process wants for the account (default one transceiver). */
+  binds?: SmppBindsOptions;
+  /** Binds allowed for the system_id across ALL processes (8x8: 4). */
+  maxBinds?: number;
+  /** submit_sm per second per bind (8x8: 50). */
+  submitsPerSecond?: number;
+  /** Token bucket size per bind (default: submitsPerSecond). */
+  submitBurst?: number;
+  /** Outstanding requests per bind (default 10). */
+  window?: number;
+  /** Sender used when send() gives no `from`. */
+  defaultSender?: string;
+  connectTimeoutMs?: number;
+  responseTimeoutMs?: number;
+  enquireLinkMs?: number;
+  unbindTimeoutMs?: number;
+  /**
+   * What to do with a part whose submit_sm left but whose response never came.
+   * 'at-most-once' (default): mark it `unknown`, never re-send. 'at-least-once': re-send it
+   * (the recipient may get it twice).
+   */
+  delivery?: 'at-most-once' | 'at-least-once';
+}
+
+export interface SmppReconnectOptions {
+  /** First delay after a lost or failed bind, ms (default 1 000). */
+  initialDelayMs?: number;
+  /** Upper bound of the delay, ms (default 60 000). A refused password waits this long at once. */
+  maxDelayMs?: number;
+  /** Growth factor per failed attempt (default 2). */
+  multiplier?: number;
+  /** Random spread, 0..1, of each delay (default 0.2 = ±20 %). */
+  jitter?: number;
+}
+
+export interface SmppModuleOptions {
+  accounts: SmppAccountOptions[];
+  reconnect?: SmppReconnectOptions;
+  /**
+   * Block application startup until every account has a transmit-capable bind, at most this long
+   * (ms). Off by default: binding happens in the background and /health reports it.
+   */
+  waitForBindMs?: number;
+  /** Shares the bind budget between processes. Default: in this process only. */
+  bindAllocator?: BindAllocator;
+  /** A name for this process in bind leases and logs (default: hostname-pid). */
+  instanceId?: string;
+  logger?: LoggerService;
+}

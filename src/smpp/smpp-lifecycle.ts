@@ -1,0 +1,36 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { BindManager } from './binds/bind-manager.js';
+import type { ResolvedSmppOptions } from './config/resolve-options.js';
+import { SMPP_OPTIONS } from './smpp.constants.js';
+
+/**
+ * Starts binding once the application has bootstrapped (event listeners exist by then), off the
+ * startup path unless `waitForBindMs` asks to wait; on shutdown unbinds gracefully.
+ */
+@Injectable()
+export class SmppLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('SmppModule');
+
+  constructor(
+    @Inject(SMPP_OPTIONS) private readonly options: ResolvedSmppOptions,
+    private readonly binds: BindManager,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.binds.start();
+    if (this.options.waitForBindMs) {
+      this.logger.log(`Waiting up to ${this.options.waitForBindMs} ms for the binds`);
+      await this.binds.waitUntilBound(this.options.waitForBindMs);
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.binds.stop();
+  }
+}
