@@ -3,6 +3,7 @@
 declare module 'smpp' {
   import type { EventEmitter } from 'node:events';
   import type { Server as NetServer, Socket } from 'node:net';
+  import type { Readable } from 'node:stream';
   import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 
   /** Decoded short_message / message_payload: the library splits off the UDH (as IE buffers, without the UDHL byte). */
@@ -21,6 +22,10 @@ declare module 'smpp' {
     constructor(buffer: Buffer);
     static maxLength: number;
     static fromBuffer(buffer: Buffer): PDU | false;
+    /** Reads the 4-byte command_length from the stream; false when fewer than 4 bytes are buffered. Throws above maxLength. */
+    static commandLength(stream: Readable): number | false;
+    /** Reads the rest of a PDU of `commandLength` bytes from the stream and parses it; false when not all buffered. */
+    static fromStream(stream: Readable, commandLength: number): PDU | false;
     command: string;
     command_id: number;
     command_length: number;

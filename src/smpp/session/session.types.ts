@@ -43,6 +43,26 @@ export interface SessionOptions extends SessionTimings {
   onDeliver?: (deliver: InboundDeliverSm) => Promise<number> | number;
   /** A label used in logs and errors ("account/bind#2"). */
   label?: string;
+  /** Where the session logs (a Nest Logger fits). Passwords and message bodies are never logged. */
+  logger?: SessionLogger;
+}
+
+/** The subset of Nest's LoggerService the session uses. */
+export interface SessionLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  debug?(message: string): void;
+}
+
+/** Payload of a session's `close` event, emitted exactly once per session. */
+export interface SessionCloseEvent {
+  /** Why the session closed, when it was not a clean unbind (timeout, drop, malformed PDU, refusal). */
+  error?: Error;
+  /** true when the session ended by an unbind/unbind_resp exchange (either side). */
+  graceful: boolean;
+  /** A one-line human-readable reason, for logs. */
+  reason: string;
 }
 
 /** A submit_sm as our layer builds it: always an explicit data_coding and pre-encoded bytes. */
