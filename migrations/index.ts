@@ -1,0 +1,6 @@
+import { InitialSchema1764100000000 } from './1764100000000-InitialSchema.js';
+
+export { InitialSchema1764100000000 };
+
+/** The module's migrations, oldest first: register them in the host's DataSource (no globs). */
+export const SMPP_MIGRATIONS = [InitialSchema1764100000000];
