@@ -21,7 +21,7 @@ export interface RawClient {
   answerEnquireLink: boolean;
   request(command: string, fields?: Record<string, unknown>, timeoutMs?: number): Promise<PDU>;
   bind(mode: Mode, systemId?: string, password?: string): Promise<PDU>;
-  submit(fields?: Record<string, unknown>): Promise<PDU>;
+  submit(fields?: Record<string, unknown>, timeoutMs?: number): Promise<PDU>;
   /** Resolves with the first inbound PDU (already received or to come) matching. */
   next(predicate: (pdu: PDU) => boolean, timeoutMs?: number): Promise<PDU>;
   close(): Promise<void>;
@@ -64,18 +64,22 @@ export async function connect(
     bind(mode, systemId = SYSTEM_ID, password = PASSWORD) {
       return client.request(`bind_${mode}`, { system_id: systemId, password });
     },
-    submit(fields = {}) {
-      return client.request('submit_sm', {
-        source_addr: 'Brand',
-        source_addr_ton: 5,
-        destination_addr: '6591234567',
-        dest_addr_ton: 1,
-        dest_addr_npi: 1,
-        registered_delivery: 1,
-        data_coding: 0,
-        short_message: Buffer.from('hello'),
-        ...fields,
-      });
+    submit(fields = {}, timeoutMs?: number) {
+      return client.request(
+        'submit_sm',
+        {
+          source_addr: 'Brand',
+          source_addr_ton: 5,
+          destination_addr: '6591234567',
+          dest_addr_ton: 1,
+          dest_addr_npi: 1,
+          registered_delivery: 1,
+          data_coding: 0,
+          short_message: Buffer.from('hello'),
+          ...fields,
+        },
+        timeoutMs,
+      );
     },
     next(predicate, timeoutMs = 2000) {
       const seen = client.pdus.find(predicate);
