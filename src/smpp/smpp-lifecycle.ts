@@ -7,11 +7,12 @@ import {
 } from '@nestjs/common';
 import { BindManager } from './binds/bind-manager.js';
 import type { ResolvedSmppOptions } from './config/resolve-options.js';
+import { SmppMessaging } from './smpp-messaging.js';
 import { SMPP_OPTIONS } from './smpp.constants.js';
 
 /**
  * Starts binding once the application has bootstrapped (event listeners exist by then), off the
- * startup path unless `waitForBindMs` asks to wait; on shutdown unbinds gracefully.
+ * startup path unless `waitForBindMs` asks to wait; on shutdown drains and unbinds gracefully.
  */
 @Injectable()
 export class SmppLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -20,9 +21,11 @@ export class SmppLifecycle implements OnApplicationBootstrap, BeforeApplicationS
   constructor(
     @Inject(SMPP_OPTIONS) private readonly options: ResolvedSmppOptions,
     private readonly binds: BindManager,
+    private readonly messaging: SmppMessaging,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.messaging.start();
     this.binds.start();
     if (this.options.waitForBindMs) {
       this.logger.log(`Waiting up to ${this.options.waitForBindMs} ms for the binds`);
@@ -30,7 +33,10 @@ export class SmppLifecycle implements OnApplicationBootstrap, BeforeApplicationS
     }
   }
 
+  /** Stop taking parts, let the submits in flight finish, unbind, then store the last receipts. */
   async beforeApplicationShutdown(): Promise<void> {
+    await this.messaging.stopDispatching();
     await this.binds.stop();
+    await this.messaging.drain();
   }
 }

@@ -7,6 +7,7 @@ import type { SmppModuleOptions } from './config/smpp-options.interface.js';
 import { SmppEventPublisher } from './events/smpp-event-publisher.js';
 import { SmppSession } from './session/index.js';
 import { SmppLifecycle } from './smpp-lifecycle.js';
+import { SmppMessaging } from './smpp-messaging.js';
 import { SMPP_BIND_ALLOCATOR, SMPP_OPTIONS, SMPP_SESSION_FACTORY } from './smpp.constants.js';
 import { SMPP_MODULE_OPTIONS, SmppConfigurableModule } from './smpp.module-definition.js';
 import { SmppService } from './smpp.service.js';
@@ -32,6 +33,7 @@ const openSession: OpenSession = (options) => SmppSession.open(options);
     { provide: SMPP_SESSION_FACTORY, useValue: openSession },
     SmppEventPublisher,
     BindManager,
+    SmppMessaging,
     SmppLifecycle,
     SmppService,
   ],

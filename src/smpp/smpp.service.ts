@@ -1,11 +1,71 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { BindManager } from './binds/bind-manager.js';
 import type { AccountBindStatus } from './binds/bind-status.js';
+import type { ResolvedSmppOptions } from './config/resolve-options.js';
+import type { ResolvedAccount } from './config/resolved-options.js';
+import { SmppValidationError } from './errors.js';
+import { draftMessage } from './messages/message-draft.js';
+import type { SmppMessageView } from './messages/message-view.js';
+import type { SendOptions } from './messages/send-options.js';
+import { SmppMessaging } from './smpp-messaging.js';
+import { SMPP_OPTIONS } from './smpp.constants.js';
+
+/** What send() resolves with: the stored message, and whether this call created it. */
+export type SentMessage = SmppMessageView & {
+  /** false when the clientRef was used before: the existing message is returned and nothing is sent again. */
+  created: boolean;
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The facade applications inject. */
 @Injectable()
 export class SmppService {
-  constructor(private readonly binds: BindManager) {}
+  private readonly accounts: ReadonlyMap<string, ResolvedAccount>;
+
+  constructor(
+    @Inject(SMPP_OPTIONS) private readonly options: ResolvedSmppOptions,
+    private readonly binds: BindManager,
+    private readonly messaging: SmppMessaging,
+  ) {
+    this.accounts = new Map(options.accounts.map((a) => [a.name, a]));
+  }
+
+  /**
+   * Validates, encodes, splits and durably queues a message; resolves with the stored message.
+   * With `waitFor: 'submitted'` it resolves once the SMSC accepted every part, or rejects with
+   * MessageNotSubmittedError (carrying the SMPP status) or SubmitWaitTimeoutError.
+   * Bad input rejects with SmppValidationError before anything is stored.
+   */
+  async send(input: SendOptions): Promise<SentMessage> {
+    const draft = draftMessage(input, this.accounts, this.options.accounts[0].name, this.options.messages);
+    const outcome = await this.messaging.insert(draft);
+    let message: SmppMessageView;
+    if (outcome.created) {
+      message = outcome.message;
+      this.messaging.notifyQueued(draft.account);
+    } else {
+      const existing = await this.messaging.store.get(outcome.existingId);
+      if (!existing) throw new Error(`message ${outcome.existingId} disappeared`);
+      message = existing;
+    }
+    if (input.waitFor === 'submitted') {
+      message = await this.messaging.waiters.waitUntilSubmitted(message, input.waitTimeoutMs ?? 60_000);
+    }
+    return { ...message, created: outcome.created };
+  }
+
+  /** The stored message, or null. A malformed id is a validation error, not a database error. */
+  async getMessage(id: string): Promise<SmppMessageView | null> {
+    if (typeof id !== 'string' || !UUID.test(id)) {
+      throw new SmppValidationError([{ field: 'id', message: 'expected a message id (a UUID)' }]);
+    }
+    return this.messaging.store.get(id);
+  }
+
+  async findByClientRef(account: string, clientRef: string): Promise<SmppMessageView | null> {
+    return this.messaging.store.findByClientRef(account, clientRef);
+  }
 
   /** Bind status per account (no network I/O; never the password). */
   bindStatus(): AccountBindStatus[] {

@@ -4,6 +4,7 @@ import type { BindMode } from '../session/session.types.js';
 import { DEFAULTS } from './defaults.js';
 import { SMPP_PLAIN_PORT, SMPP_REGION_HOSTS, SMPP_TLS_PORT } from './regions.js';
 import type { ResolvedAccount, ResolvedReconnect } from './resolved-options.js';
+import type { SmppMessagesOptions } from '../messages/send-options.js';
 import type {
   SmppAccountOptions,
   SmppModuleOptions,
@@ -12,6 +13,8 @@ import type {
 
 export interface ResolvedSmppOptions {
   accounts: ResolvedAccount[];
+  messages: Required<SmppMessagesOptions>;
+  dataSourceName?: string;
   reconnect: ResolvedReconnect;
   waitForBindMs?: number;
   instanceId: string;
@@ -51,9 +54,15 @@ export function resolveSmppOptions(options: SmppModuleOptions): ResolvedSmppOpti
   if (options.waitForBindMs !== undefined && !isPositiveInt(options.waitForBindMs)) {
     issues.push(`waitForBindMs: expected a positive whole number of ms, got ${show(options.waitForBindMs)}`);
   }
+  const messages = resolveMessages(options.messages, issues);
+  if (options.dataSourceName !== undefined && (typeof options.dataSourceName !== 'string' || !options.dataSourceName)) {
+    issues.push(`dataSourceName: expected the name given to TypeOrmModule.forRoot, got ${show(options.dataSourceName)}`);
+  }
   if (issues.length > 0) throw new SmppConfigError(issues);
   return {
     accounts,
+    messages,
+    dataSourceName: options.dataSourceName,
     reconnect,
     waitForBindMs: options.waitForBindMs,
     instanceId: options.instanceId ?? `${hostname()}-${process.pid}`,
@@ -200,6 +209,24 @@ function checkSharedBudgets(accounts: ResolvedAccount[], issues: string[]): void
 /** The key a bind budget is counted under: the system_id at one SMSC. */
 export function bindBudgetKey(account: Pick<ResolvedAccount, 'host' | 'port' | 'systemId'>): string {
   return `${account.systemId}@${account.host}`;
+}
+
+function resolveMessages(m: SmppMessagesOptions | undefined, issues: string[]): Required<SmppMessagesOptions> {
+  const out = {
+    maxParts: m?.maxParts ?? 10,
+    concatenation: m?.concatenation ?? 'udh8',
+    maxAttempts: m?.maxAttempts ?? 5,
+    registeredDelivery: m?.registeredDelivery ?? 1,
+  };
+  if (!isPositiveInt(out.maxParts) || out.maxParts > 255) issues.push(`messages.maxParts: expected a whole number from 1 to 255, got ${show(m?.maxParts)}`);
+  if (!['udh8', 'udh16', 'payload'].includes(out.concatenation)) {
+    issues.push(`messages.concatenation: expected 'udh8', 'udh16' or 'payload', got ${show(m?.concatenation)}`);
+  }
+  if (!isPositiveInt(out.maxAttempts)) issues.push(`messages.maxAttempts: expected a positive whole number, got ${show(m?.maxAttempts)}`);
+  if (!Number.isInteger(out.registeredDelivery) || out.registeredDelivery < 0 || out.registeredDelivery > 255) {
+    issues.push(`messages.registeredDelivery: expected 0 to 255, got ${show(m?.registeredDelivery)}`);
+  }
+  return out;
 }
 
 function resolveReconnect(r: SmppReconnectOptions | undefined, issues: string[]): ResolvedReconnect {

@@ -1,5 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { BindAllocator } from '../binds/bind-allocator.js';
+import type { SmppMessagesOptions } from '../messages/send-options.js';
 import type { SessionTlsOptions } from '../session/session.types.js';
 
 export type SmppRegion = 'sg' | 'eu' | 'id';
@@ -71,4 +72,7 @@ export interface SmppModuleOptions {
   /** A name for this process in bind leases and logs (default: hostname-pid). */
   instanceId?: string;
   logger?: LoggerService;
+  /** The TypeORM DataSource to store messages in, by the name given to TypeOrmModule (default: the default one). */
+  dataSourceName?: string;
+  messages?: SmppMessagesOptions;
 }

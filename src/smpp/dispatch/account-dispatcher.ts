@@ -1,0 +1,170 @@
+import type { LoggerService } from '@nestjs/common';
+import type { BindManager } from '../binds/bind-manager.js';
+import type { ResolvedAccount } from '../config/resolved-options.js';
+import type { SubmitSmRequest } from '../session/session.types.js';
+import type { BatchQueue } from '../store/batch-queue.js';
+import type { ClaimedPart, MessageStore } from '../store/message-store.js';
+import type { SubmitResult } from '../store/receipt-store.js';
+import { outcomeOfError } from './submit-outcome.js';
+
+export interface DispatchSettings {
+  instanceId: string;
+  maxAttempts: number;
+  /** How long a claim holds before a stopped process's parts are recovered (ms). */
+  claimLeaseMs: number;
+  /** How often to look for parts queued by other processes or due for a retry (ms). */
+  pollMs: number;
+}
+
+/**
+ * Feeds one account's queued parts to its binds: claims as many as the binds have room for,
+ * submits each on the bind with the most room, and hands every outcome to the result writer.
+ */
+export class AccountDispatcher {
+  private inFlight = 0;
+  private wake?: () => void;
+  private running = false;
+  private loop?: Promise<void>;
+  private readonly abort = new AbortController();
+  private readonly settled = new Set<Promise<void>>();
+
+  constructor(
+    private readonly account: ResolvedAccount,
+    private readonly binds: BindManager,
+    private readonly store: MessageStore,
+    private readonly results: BatchQueue<SubmitResult, void>,
+    private readonly settings: DispatchSettings,
+    private readonly logger: LoggerService,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run().catch((error: unknown) => {
+      this.logger.error(`Dispatcher of "${this.account.name}" stopped: ${(error as Error).message}`);
+    });
+  }
+
+  /** New parts were queued (by this process): look at once instead of at the next poll. */
+  notify(): void {
+    this.wake?.();
+  }
+
+  /** Stops claiming; waits for the submits in flight and their results to be stored. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.abort.abort();
+    this.wake?.();
+    await this.loop;
+    await Promise.allSettled([...this.settled]);
+  }
+
+  private async run(): Promise<void> {
+    let idle = false;
+    while (this.running) {
+      await this.binds.waitForTransmitter(this.account.name, this.abort.signal);
+      if (!this.running) break;
+      const room = this.binds.transmitCapacity(this.account.name) - this.inFlight;
+      if (room <= 0) {
+        await this.sleep(this.settings.pollMs);
+        continue;
+      }
+      let parts: ClaimedPart[];
+      try {
+        parts = await this.store.claim(this.account.name, Math.min(room, 200), this.settings.instanceId, this.settings.claimLeaseMs);
+        if (idle) this.logger.log(`Database reachable again; dispatching for "${this.account.name}"`);
+        idle = false;
+      } catch (error) {
+        if (!idle) this.logger.error(`Cannot claim queued parts of "${this.account.name}": ${(error as Error).message}; retrying`);
+        idle = true;
+        await this.sleep(1000);
+        continue;
+      }
+      if (parts.length === 0) {
+        await this.sleep(this.settings.pollMs);
+        continue;
+      }
+      for (const part of parts) this.track(this.submit(part));
+    }
+  }
+
+  private track(p: Promise<void>): void {
+    this.settled.add(p);
+    void p.finally(() => this.settled.delete(p));
+  }
+
+  private async submit(part: ClaimedPart): Promise<void> {
+    this.inFlight++;
+    let result: SubmitResult;
+    try {
+      const session = this.binds.pickTransmitter(this.account.name);
+      if (!session) {
+        result = { partId: part.id, account: part.account, outcome: { kind: 'requeue' } };
+      } else {
+        const resp = await session.submit(toRequest(part));
+        result = { partId: part.id, account: part.account, outcome: { kind: 'submitted', smscMessageId: resp.messageId } };
+      }
+    } catch (error) {
+      const outcome = outcomeOfError(error, {
+        attempts: part.attempts,
+        maxAttempts: this.settings.maxAttempts,
+        atLeastOnce: this.account.delivery === 'at-least-once',
+      });
+      result = { partId: part.id, account: part.account, outcome };
+    } finally {
+      this.inFlight--;
+      this.wake?.();
+    }
+    await this.storeResult(result);
+  }
+
+  /** A result must not be lost: retry the write until the database takes it (the claim keeps the part). */
+  private async storeResult(result: SubmitResult): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.results.add(result);
+        return;
+      } catch (error) {
+        if (attempt === 1) this.logger.error(`Cannot store a submit result for "${this.account.name}": ${(error as Error).message}; retrying`);
+        if (!this.running && attempt >= 5) {
+          // Shutting down with the database away: the claim expires and recovery marks the part.
+          this.logger.error(`Gave up storing a submit result of part ${result.partId} while shutting down`);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, Math.min(5000, 200 * attempt)));
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = undefined;
+        done();
+      };
+    });
+  }
+}
+
+function toRequest(part: ClaimedPart): SubmitSmRequest {
+  return {
+    sourceAddr: part.source,
+    sourceAddrTon: part.sourceTon,
+    sourceAddrNpi: part.sourceNpi,
+    destinationAddr: part.destination,
+    destAddrTon: 1,
+    destAddrNpi: 1,
+    dataCoding: part.dataCoding,
+    esmClass: part.esmClass,
+    registeredDelivery: part.registeredDelivery,
+    validityPeriod: part.validityPeriod ?? undefined,
+    shortMessage: part.body,
+    udh: part.udh ?? undefined,
+    messagePayload: part.messagePayload ?? undefined,
+  };
+}

@@ -1,0 +1,41 @@
+import { CommandError, ConnectionClosedError, ResponseTimeoutError, SessionNotReadyError } from '../errors.js';
+import { CommandStatus, commandStatusName, isTemporaryStatus } from '../protocol/command-status.js';
+import type { SubmitOutcome } from '../store/receipt-store.js';
+
+export interface OutcomePolicy {
+  /** Attempts (submit_sm sent) so far, this one included. */
+  attempts: number;
+  maxAttempts: number;
+  /** Re-send a part whose outcome is unknown (the recipient may get it twice). */
+  atLeastOnce: boolean;
+}
+
+/** What a failed submit means for its part. */
+export function outcomeOfError(error: unknown, policy: OutcomePolicy): SubmitOutcome {
+  if (error instanceof CommandError) {
+    if (isTemporaryStatus(error.status)) {
+      if (policy.attempts >= policy.maxAttempts) {
+        return { kind: 'failed', errorCode: error.status, errorStatus: error.statusName };
+      }
+      return { kind: 'retry', delayMs: retryDelay(error.status, policy.attempts), errorCode: error.status, errorStatus: error.statusName };
+    }
+    return { kind: 'failed', errorCode: error.status, errorStatus: error.statusName };
+  }
+  if (error instanceof ConnectionClosedError && !error.sent) return { kind: 'requeue' };
+  if (error instanceof SessionNotReadyError) return { kind: 'requeue' };
+  if (error instanceof ConnectionClosedError || error instanceof ResponseTimeoutError) {
+    if (policy.atLeastOnce && policy.attempts < policy.maxAttempts) {
+      return { kind: 'retry', delayMs: 1000, errorCode: -1, errorStatus: 'NO_RESPONSE' };
+    }
+    return { kind: 'unknown', errorStatus: 'NO_RESPONSE' };
+  }
+  // Anything else is a bug or bad bytes; the part can never be sent as it is.
+  return { kind: 'failed', errorCode: CommandStatus.ESME_RUNKNOWNERR, errorStatus: commandStatusName(CommandStatus.ESME_RUNKNOWNERR) };
+}
+
+function retryDelay(status: number, attempts: number): number {
+  // Throttling clears within a second; a full queue or a system error may take longer.
+  const base = status === CommandStatus.ESME_RTHROTTLED ? 1000 : 2000;
+  const delay = Math.min(30_000, base * 2 ** Math.max(0, attempts - 1));
+  return Math.round(delay * (0.8 + Math.random() * 0.4));
+}

@@ -1,0 +1,106 @@
+import type { MessageStatus } from '../store/message-status.js';
+
+/**
+ * Payloads of the message, receipt and inbound events. Each carries `eventId`, stable across
+ * re-deliveries (events are delivered at least once: dedupe on it). Never a password.
+ */
+abstract class SmppDomainEvent {
+  readonly eventId!: string;
+  readonly at!: Date;
+}
+
+function assign<T extends object>(target: T, fields: Record<string, unknown>): T {
+  Object.assign(target, fields);
+  for (const key of ['at', 'receivedAt', 'doneAt']) {
+    const v = (target as Record<string, unknown>)[key];
+    if (typeof v === 'string') (target as Record<string, unknown>)[key] = new Date(v);
+  }
+  return Object.freeze(target);
+}
+
+/** Every part of the message was accepted by the SMSC (`smpp.message.submitted`). */
+export class MessageSubmittedEvent extends SmppDomainEvent {
+  readonly messageId!: string;
+  readonly account!: string;
+  readonly to!: string;
+  readonly clientRef!: string | null;
+  readonly parts!: number;
+  readonly smscMessageIds!: string[];
+  constructor(fields: Omit<MessageSubmittedEvent, never>) {
+    super();
+    assign(this, fields as unknown as Record<string, unknown>);
+  }
+}
+
+/** Every part was delivered to the handset (`smpp.message.delivered`). */
+export class MessageDeliveredEvent extends SmppDomainEvent {
+  readonly messageId!: string;
+  readonly account!: string;
+  readonly to!: string;
+  readonly clientRef!: string | null;
+  readonly doneAt!: Date;
+  constructor(fields: Omit<MessageDeliveredEvent, never>) {
+    super();
+    assign(this, fields as unknown as Record<string, unknown>);
+  }
+}
+
+/** The message ended undelivered: undeliverable, expired, rejected or failed (`smpp.message.failed`). */
+export class MessageFailedEvent extends SmppDomainEvent {
+  readonly messageId!: string;
+  readonly account!: string;
+  readonly to!: string;
+  readonly clientRef!: string | null;
+  readonly status!: MessageStatus;
+  /** The receipt's err code, or the SMPP command_status of a refused submit. */
+  readonly errorCode!: number | null;
+  /** The SMPP status name of a refused submit (e.g. ESME_RINVDSTADR). */
+  readonly errorStatus!: string | null;
+  /** The provider's reason text for the err code. */
+  readonly errorReason!: string | null;
+  readonly doneAt!: Date;
+  constructor(fields: Omit<MessageFailedEvent, never>) {
+    super();
+    assign(this, fields as unknown as Record<string, unknown>);
+  }
+}
+
+/** Every receipt, matched to a message or not (`smpp.receipt.received`). */
+export class ReceiptReceivedEvent extends SmppDomainEvent {
+  readonly receiptId!: string;
+  readonly account!: string;
+  readonly smscMessageId!: string;
+  readonly stat!: string;
+  readonly errorCode!: number | null;
+  readonly final!: boolean;
+  /** The message it belongs to, when matched (a receipt may arrive before its message id is stored). */
+  readonly messageId!: string | null;
+  readonly partSeq!: number | null;
+  readonly duplicate!: boolean;
+  constructor(fields: Omit<ReceiptReceivedEvent, never>) {
+    super();
+    assign(this, fields as unknown as Record<string, unknown>);
+  }
+}
+
+/** A complete inbound (MO) message, reassembled when it came in parts (`smpp.inbound.received`). */
+export class InboundReceivedEvent extends SmppDomainEvent {
+  readonly inboundId!: string;
+  readonly account!: string;
+  readonly from!: string;
+  readonly to!: string;
+  readonly text!: string;
+  readonly parts!: number;
+  readonly receivedAt!: Date;
+  constructor(fields: Omit<InboundReceivedEvent, never>) {
+    super();
+    assign(this, fields as unknown as Record<string, unknown>);
+  }
+}
+
+export type SmppDomainEventPayload =
+  | MessageSubmittedEvent
+  | MessageDeliveredEvent
+  | MessageFailedEvent
+  | ReceiptReceivedEvent
+  | InboundReceivedEvent;

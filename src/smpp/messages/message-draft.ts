@@ -1,0 +1,107 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import type { ResolvedAccount } from '../config/resolved-options.js';
+import { type FieldError, SmppError, SmppValidationError } from '../errors.js';
+import type { NewMessage } from '../store/message-store.js';
+import { destinationAddress, normalizeDestination, parseSender } from './address.js';
+import { planMessage } from './encoding/segmenter.js';
+import type { SendOptions, SmppMessagesOptions } from './send-options.js';
+import { MAX_VALIDITY_SECONDS, toSmppValidity } from './validity-period.js';
+
+const ENCODINGS = new Set(['auto', 'gsm7', 'ucs2', 'latin1']);
+const MAX_CLIENT_REF = 128;
+
+/**
+ * Validates send() input and turns it into the message to store: every field checked, all
+ * problems reported together, nothing stored when any is wrong.
+ */
+export function draftMessage(
+  input: SendOptions,
+  accounts: ReadonlyMap<string, ResolvedAccount>,
+  defaultAccount: string,
+  options: Required<SmppMessagesOptions>,
+): NewMessage {
+  const errors: FieldError[] = [];
+  if (!input || typeof input !== 'object') throw new SmppValidationError([{ field: 'message', message: 'expected an object { to, text, ... }' }]);
+  const accountName = input.account ?? defaultAccount;
+  const account = accounts.get(accountName);
+  if (!account) {
+    errors.push({ field: 'account', message: `unknown account "${accountName}"; configured: ${[...accounts.keys()].join(', ')}` });
+  }
+  const to = collect(errors, () => {
+    if (typeof input.to !== 'string') throw fieldError('to', 'required: the destination number in international form, e.g. "+6591234567"');
+    return destinationAddress(normalizeDestination(input.to));
+  });
+  const fromInput = input.from ?? account?.defaultSender;
+  const from = collect(errors, () => {
+    if (fromInput === undefined) throw fieldError('from', 'required: give `from` or set the account\'s defaultSender');
+    if (typeof fromInput !== 'string') throw fieldError('from', 'expected a string');
+    return parseSender(fromInput);
+  });
+  if (input.encoding !== undefined && !ENCODINGS.has(input.encoding)) {
+    errors.push({ field: 'encoding', message: `expected 'auto', 'gsm7', 'ucs2' or 'latin1', got ${JSON.stringify(input.encoding)}` });
+  }
+  const plan = collect(errors, () => {
+    if (typeof input.text !== 'string') throw fieldError('text', 'required: the message text');
+    return planMessage(input.text, {
+      encoding: ENCODINGS.has(input.encoding ?? 'auto') ? (input.encoding ?? 'auto') : 'auto',
+      maxParts: options.maxParts,
+      concatenation: options.concatenation,
+      reference: randomInt(0, 65_536),
+    });
+  });
+  if (input.clientRef !== undefined && (typeof input.clientRef !== 'string' || input.clientRef.length === 0 || input.clientRef.length > MAX_CLIENT_REF)) {
+    errors.push({ field: 'clientRef', message: `expected a string of 1 to ${MAX_CLIENT_REF} characters` });
+  }
+  let validity: string | null = null;
+  if (input.validityPeriod !== undefined) {
+    const v = input.validityPeriod;
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 60 && v <= MAX_VALIDITY_SECONDS) validity = toSmppValidity(v);
+    else if (v instanceof Date && !Number.isNaN(v.getTime()) && v.getTime() > Date.now()) validity = toSmppValidity(v);
+    else errors.push({ field: 'validityPeriod', message: `expected seconds from 60 to ${MAX_VALIDITY_SECONDS}, or a future Date` });
+  }
+  if (input.waitFor !== undefined && input.waitFor !== 'queued' && input.waitFor !== 'submitted') {
+    errors.push({ field: 'waitFor', message: `expected 'queued' or 'submitted'` });
+  }
+  if (errors.length > 0 || !account || !to || !from || !plan) throw new SmppValidationError(errors);
+
+  const id = randomUUID();
+  return {
+    id,
+    account: account.name,
+    destination: to.addr,
+    source: from.addr,
+    sourceTon: from.ton,
+    sourceNpi: from.npi,
+    text: input.text,
+    encoding: plan.encoding,
+    dataCoding: plan.dataCoding,
+    clientRef: input.clientRef ?? null,
+    validityPeriod: validity,
+    registeredDelivery: options.registeredDelivery,
+    parts: plan.parts.map((p) => ({
+      id: randomUUID(),
+      seq: p.seq,
+      body: p.body,
+      udh: p.udh ?? null,
+      esmClass: p.udh ? 0x40 : 0,
+      messagePayload: plan.messagePayload ?? null,
+    })),
+  };
+}
+
+function fieldError(field: string, message: string): SmppValidationError {
+  return new SmppValidationError([{ field, message }]);
+}
+
+function collect<T>(errors: FieldError[], fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof SmppValidationError) {
+      errors.push(...error.errors);
+      return undefined;
+    }
+    if (error instanceof SmppError) throw error;
+    throw error;
+  }
+}

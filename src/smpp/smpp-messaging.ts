@@ -1,0 +1,165 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { BindManager } from './binds/bind-manager.js';
+import type { ResolvedSmppOptions } from './config/resolve-options.js';
+import { AccountDispatcher } from './dispatch/account-dispatcher.js';
+import { SubmitWaiters } from './dispatch/submit-waiters.js';
+import { SmppConfigError } from './errors.js';
+import { EventOutbox } from './events/event-outbox.js';
+import { SmppEventPublisher } from './events/smpp-event-publisher.js';
+import { DeliverRouter } from './receipts/deliver-router.js';
+import { SMPP_OPTIONS } from './smpp.constants.js';
+import { BatchQueue } from './store/batch-queue.js';
+import { InboundStore } from './store/inbound-store.js';
+import type { PendingEvent } from './store/message-state-writer.js';
+import { type InsertOutcome, MessageStore, type NewMessage } from './store/message-store.js';
+import { type IncomingReceipt, ReceiptStore, type SubmitResult } from './store/receipt-store.js';
+
+const CLAIM_LEASE_MS = 120_000;
+const POLL_MS = 1_000;
+const RECOVERY_EVERY_MS = 5_000;
+const ORPHAN_EVENT_AGE_MS = 30_000;
+
+/**
+ * The message pipeline, composed over the host's TypeORM DataSource: the outbox (messages and
+ * parts), the dispatchers that feed the binds, the receipt and MO stores, and event delivery.
+ */
+@Injectable()
+export class SmppMessaging implements OnModuleInit {
+  private readonly logger = new Logger('SmppMessaging');
+  private dataSource!: DataSource;
+  store!: MessageStore;
+  waiters!: SubmitWaiters;
+  private receiptStore!: ReceiptStore;
+  private outbox!: EventOutbox;
+  private inserts!: BatchQueue<NewMessage, InsertOutcome>;
+  private results!: BatchQueue<SubmitResult, void>;
+  private receipts!: BatchQueue<IncomingReceipt, void>;
+  private readonly dispatchers = new Map<string, AccountDispatcher>();
+  private recoveryTimer?: NodeJS.Timeout;
+  private recovering = false;
+
+  constructor(
+    @Inject(SMPP_OPTIONS) private readonly options: ResolvedSmppOptions,
+    private readonly binds: BindManager,
+    private readonly events: SmppEventPublisher,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  onModuleInit(): void {
+    this.dataSource = this.resolveDataSource();
+    const recordEvents = () => this.events.enabled;
+    this.store = new MessageStore(this.dataSource);
+    this.receiptStore = new ReceiptStore(this.dataSource, recordEvents);
+    this.outbox = new EventOutbox(this.dataSource, this.events);
+    this.waiters = new SubmitWaiters(this.store);
+    this.inserts = new BatchQueue((items) => this.store.insert(items));
+    this.results = new BatchQueue<SubmitResult, void>(async (items) => {
+      this.afterCommit(await this.receiptStore.recordSubmitResults(items));
+      return items.map(() => undefined);
+    });
+    this.receipts = new BatchQueue<IncomingReceipt, void>(async (items) => {
+      this.afterCommit(await this.receiptStore.recordReceipts(items));
+      return items.map(() => undefined);
+    });
+    const router = new DeliverRouter(this.receipts, new InboundStore(this.dataSource, recordEvents), this.outbox);
+    this.binds.setDeliverHandler((context, deliver) => router.handle(context, deliver));
+    for (const account of this.options.accounts) {
+      this.dispatchers.set(
+        account.name,
+        new AccountDispatcher(
+          account,
+          this.binds,
+          this.store,
+          this.results,
+          {
+            instanceId: this.options.instanceId,
+            maxAttempts: this.options.messages.maxAttempts,
+            claimLeaseMs: CLAIM_LEASE_MS,
+            pollMs: POLL_MS,
+          },
+          this.logger,
+        ),
+      );
+    }
+  }
+
+  /** Checks the schema, recovers what a stopped process left, starts dispatching. */
+  async start(): Promise<void> {
+    await this.checkSchema();
+    await this.recover();
+    for (const d of this.dispatchers.values()) d.start();
+    this.recoveryTimer = setInterval(() => void this.recover(), RECOVERY_EVERY_MS);
+    this.recoveryTimer.unref();
+  }
+
+  /** Stops taking parts from the queue and waits for the submits in flight to be stored. */
+  async stopDispatching(): Promise<void> {
+    clearInterval(this.recoveryTimer);
+    await Promise.all([...this.dispatchers.values()].map((d) => d.stop()));
+    await this.results.idle();
+  }
+
+  /** After the binds are gone: waits for the last receipts to be stored. */
+  async drain(): Promise<void> {
+    await this.receipts.idle();
+    await this.inserts.idle();
+  }
+
+  insert(message: NewMessage): Promise<InsertOutcome> {
+    return this.inserts.add(message);
+  }
+
+  notifyQueued(account: string): void {
+    this.dispatchers.get(account)?.notify();
+  }
+
+  private afterCommit(events: PendingEvent[]): void {
+    this.waiters.changed(events.map((e) => (e.payload as { messageId?: string }).messageId).filter((id): id is string => !!id));
+    void this.outbox.publish(events);
+  }
+
+  private async recover(): Promise<void> {
+    if (this.recovering) return;
+    this.recovering = true;
+    try {
+      for (const account of this.options.accounts) {
+        const { parts, events } = await this.receiptStore.recoverExpiredClaims(account.name, account.delivery === 'at-least-once');
+        if (parts > 0) {
+          this.logger.warn(
+            `${parts} part(s) of "${account.name}" were claimed by a process that stopped before storing their outcome: ${account.delivery === 'at-least-once' ? 're-queued' : 'marked unknown (not re-sent)'}`,
+          );
+          this.afterCommit(events);
+          this.dispatchers.get(account.name)?.notify();
+        }
+      }
+      await this.outbox.recover(ORPHAN_EVENT_AGE_MS);
+    } catch (error) {
+      this.logger.warn(`Recovery pass failed (${(error as Error).message}); it runs again in ${RECOVERY_EVERY_MS / 1000} s`);
+    } finally {
+      this.recovering = false;
+    }
+  }
+
+  private resolveDataSource(): DataSource {
+    const name = this.options.dataSourceName;
+    try {
+      return this.moduleRef.get<DataSource>(getDataSourceToken(name), { strict: false });
+    } catch {
+      throw new SmppConfigError([
+        `dataSourceName: no TypeORM DataSource ${name ? `named "${name}" ` : ''}was found. Import TypeOrmModule.forRoot({ type: 'postgres', ..., entities: [...SMPP_ENTITIES], migrations: SMPP_MIGRATIONS, migrationsRun: true }) in the application module${name ? ` with name: "${name}"` : ''}.`,
+      ]);
+    }
+  }
+
+  private async checkSchema(): Promise<void> {
+    const [row] = (await this.dataSource.query(`SELECT to_regclass('smpp_message_parts') IS NOT NULL AS ok`)) as Array<{ ok: boolean }>;
+    if (!row?.ok) {
+      throw new SmppConfigError([
+        'database: the smpp_ tables do not exist. Run the SMPP migrations: add SMPP_MIGRATIONS to the DataSource with migrationsRun: true, or run `typeorm migration:run -d <your data source>`.',
+      ]);
+    }
+  }
+}

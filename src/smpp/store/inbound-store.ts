@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { writeOutbox } from '../events/event-outbox.js';
+import { InboundReceivedEvent } from '../events/message-events.js';
+import { SmppEvents } from '../events/smpp-events.js';
+import { decodeText } from '../messages/encoding/data-coding.js';
+import { concatInfo } from '../messages/inbound-decoding.js';
+import type { InboundDeliverSm } from '../session/session.types.js';
+import type { PendingEvent } from './message-state-writer.js';
+import { rows, type SqlExecutor } from './sql.js';
+
+/** 8x8's MO message id TLV: a 36-byte UUID, not NUL-terminated. */
+const VENDOR_MO_ID_TAG = 0x1502;
+
+/**
+ * Inbound (MO) messages: single ones are stored at once; the parts of a concatenated one are kept
+ * as fragments (from any bind of any process) until the last arrives, then joined into one message.
+ * A fragment or a message (by 8x8's MO id) the SMSC sends again changes nothing.
+ */
+export class InboundStore {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly recordEvents: () => boolean,
+  ) {}
+
+  async record(account: string, deliver: InboundDeliverSm): Promise<PendingEvent[]> {
+    const concat = concatInfo(deliver);
+    const body = deliver.shortMessage.length === 0 && deliver.messagePayload ? deliver.messagePayload : deliver.shortMessage;
+    const vendorId = deliver.tlvs.get(VENDOR_MO_ID_TAG)?.toString('latin1').replace(/[^\x20-\x7e]/g, '').slice(0, 64) || null;
+    return this.dataSource.transaction(async (em) => {
+      if (!concat || concat.total <= 1) {
+        if (vendorId && (await exists(em, account, vendorId))) return [];
+        return this.complete(em, account, deliver, decodeText(body, deliver.dataCoding), 1, null, vendorId);
+      }
+      const key = [account, deliver.sourceAddr, deliver.destinationAddr, concat.ref, concat.total].join('\u0000');
+      await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`smpp:mo:${key}`]);
+      await em.query(
+        `INSERT INTO smpp_inbound_fragments (id, account, source, destination, concat_ref, total, seq, data_coding, body)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT DO NOTHING`,
+        [randomUUID(), account, deliver.sourceAddr, deliver.destinationAddr, concat.ref, concat.total, concat.seq, deliver.dataCoding, body],
+      );
+      const fragments = await rows<{ id: string; seq: number; data_coding: number; body: Buffer }>(
+        em,
+        `SELECT id, seq, data_coding, body FROM smpp_inbound_fragments
+          WHERE account = $1 AND source = $2 AND destination = $3 AND concat_ref = $4 AND total = $5
+          ORDER BY seq`,
+        [account, deliver.sourceAddr, deliver.destinationAddr, concat.ref, concat.total],
+      );
+      if (fragments.length < concat.total) return [];
+      // Decode the joined bytes: a character split across two parts (a UCS2 surrogate pair) stays whole.
+      const text = decodeText(Buffer.concat(fragments.map((f) => f.body)), fragments[0].data_coding);
+      await em.query(`DELETE FROM smpp_inbound_fragments WHERE id = ANY($1::uuid[])`, [fragments.map((f) => f.id)]);
+      return this.complete(em, account, deliver, text, concat.total, concat.ref, vendorId);
+    });
+  }
+
+  private async complete(
+    em: SqlExecutor,
+    account: string,
+    deliver: InboundDeliverSm,
+    text: string,
+    parts: number,
+    concatRef: number | null,
+    vendorId: string | null,
+  ): Promise<PendingEvent[]> {
+    const id = randomUUID();
+    const [row] = await rows<{ received_at: Date }>(
+      em,
+      `INSERT INTO smpp_inbound_messages (id, account, source, destination, text, data_coding, parts_total, concat_ref, vendor_message_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING received_at`,
+      [id, account, deliver.sourceAddr, deliver.destinationAddr, text, deliver.dataCoding, parts, concatRef, vendorId],
+    );
+    const events: PendingEvent[] = [
+      {
+        name: SmppEvents.InboundReceived,
+        payload: new InboundReceivedEvent({
+          eventId: id,
+          inboundId: id,
+          account,
+          from: deliver.sourceAddr,
+          to: deliver.destinationAddr,
+          text,
+          parts,
+          receivedAt: row.received_at,
+          at: new Date(),
+        }),
+      },
+    ];
+    if (this.recordEvents()) await writeOutbox(em, events);
+    return events;
+  }
+}
+
+async function exists(em: SqlExecutor, account: string, vendorId: string): Promise<boolean> {
+  const found = await rows(em, `SELECT 1 FROM smpp_inbound_messages WHERE account = $1 AND vendor_message_id = $2 LIMIT 1`, [
+    account,
+    vendorId,
+  ]);
+  return found.length > 0;
+}

@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import {
+  MessageDeliveredEvent,
+  MessageFailedEvent,
+  MessageSubmittedEvent,
+  type SmppDomainEventPayload,
+} from '../events/message-events.js';
+import { SmppEvents, type SmppEventName } from '../events/smpp-events.js';
+import { errorReason } from '../receipts/error-reasons.js';
+import { aggregateStatus, FAILURE_STATUSES, type MessageStatus, type PartStatus } from './message-status.js';
+import { rows, type SqlExecutor } from './sql.js';
+
+export interface PendingEvent {
+  name: SmppEventName;
+  payload: SmppDomainEventPayload;
+}
+
+interface MessageRow {
+  id: string;
+  account: string;
+  destination: string;
+  client_ref: string | null;
+  status: MessageStatus;
+  part_statuses: PartStatus[];
+  smsc_ids: (string | null)[];
+  part_error_codes: (number | null)[];
+  part_error_statuses: (string | null)[];
+}
+
+/**
+ * Recomputes the status of messages whose parts changed in this transaction, writes the ones that
+ * changed, and returns the events those changes mean (to be written to the outbox in the same
+ * transaction and published after the commit).
+ */
+export async function refreshMessages(db: SqlExecutor, messageIds: Iterable<string>): Promise<PendingEvent[]> {
+  const ids = [...new Set(messageIds)];
+  if (ids.length === 0) return [];
+  const messages = await rows<MessageRow>(
+    db,
+    `SELECT m.id, m.account, m.destination, m.client_ref, m.status,
+            array_agg(p.status ORDER BY p.seq) AS part_statuses,
+            array_agg(p.smsc_message_id ORDER BY p.seq) AS smsc_ids,
+            array_agg(p.error_code ORDER BY p.seq) AS part_error_codes,
+            array_agg(p.error_status ORDER BY p.seq) AS part_error_statuses
+       FROM smpp_messages m JOIN smpp_message_parts p ON p.message_id = m.id
+      WHERE m.id = ANY($1::uuid[])
+      GROUP BY m.id`,
+    [ids],
+  );
+  const now = new Date();
+  const changed: Array<{ row: MessageRow; status: MessageStatus; code: number | null; errStatus: string | null; reason: string | null }> = [];
+  const events: PendingEvent[] = [];
+  for (const row of messages) {
+    const status = aggregateStatus(row.part_statuses);
+    if (status === row.status) continue;
+    const failedAt = row.part_statuses.findIndex((s) => FAILURE_STATUSES.has(s));
+    const code = failedAt >= 0 ? row.part_error_codes[failedAt] : null;
+    const errStatus = failedAt >= 0 ? row.part_error_statuses[failedAt] : null;
+    const reason = failedAt >= 0 ? reasonFor(code, errStatus) : null;
+    changed.push({ row, status, code, errStatus, reason });
+    events.push(...eventsFor(row, status, code, errStatus, reason, now));
+  }
+  if (changed.length > 0) {
+    await db.query(
+      `UPDATE smpp_messages m
+          SET status = v.status,
+              error_code = COALESCE(v.error_code, m.error_code),
+              error_status = COALESCE(v.error_status, m.error_status),
+              error_reason = COALESCE(v.error_reason, m.error_reason),
+              submitted_at = CASE WHEN m.submitted_at IS NULL AND v.status NOT IN ('queued', 'submitting', 'unknown', 'failed') THEN now() ELSE m.submitted_at END,
+              done_at = CASE WHEN v.status IN ('delivered', 'undeliverable', 'expired', 'rejected', 'failed') THEN now() ELSE m.done_at END,
+              updated_at = now()
+         FROM unnest($1::uuid[], $2::varchar[], $3::int[], $4::varchar[], $5::text[])
+              AS v(id, status, error_code, error_status, error_reason)
+        WHERE m.id = v.id`,
+      [
+        changed.map((c) => c.row.id),
+        changed.map((c) => c.status),
+        changed.map((c) => c.code),
+        changed.map((c) => c.errStatus),
+        changed.map((c) => c.reason),
+      ],
+    );
+  }
+  return events;
+}
+
+function reasonFor(code: number | null, status: string | null): string | null {
+  if (status?.startsWith('ESME_') || status?.startsWith('0x')) return `The SMSC refused the message: ${status}`;
+  return errorReason(code) ?? null;
+}
+
+function eventsFor(
+  row: MessageRow,
+  status: MessageStatus,
+  errorCode: number | null,
+  errorStatus: string | null,
+  reason: string | null,
+  at: Date,
+): PendingEvent[] {
+  const base = { messageId: row.id, account: row.account, to: row.destination, clientRef: row.client_ref, at };
+  const events: PendingEvent[] = [];
+  const wasPending = row.status === 'queued' || row.status === 'submitting';
+  const allAccepted = row.smsc_ids.every((id) => id !== null);
+  if (wasPending && allAccepted && (status === 'submitted' || status === 'delivered' || FAILURE_STATUSES.has(status))) {
+    events.push({
+      name: SmppEvents.MessageSubmitted,
+      payload: new MessageSubmittedEvent({
+        ...base,
+        eventId: randomUUID(),
+        parts: row.part_statuses.length,
+        smscMessageIds: row.smsc_ids as string[],
+      }),
+    });
+  }
+  if (status === 'delivered') {
+    events.push({
+      name: SmppEvents.MessageDelivered,
+      payload: new MessageDeliveredEvent({ ...base, eventId: randomUUID(), doneAt: at }),
+    });
+  } else if (FAILURE_STATUSES.has(status)) {
+    events.push({
+      name: SmppEvents.MessageFailed,
+      payload: new MessageFailedEvent({
+        ...base,
+        eventId: randomUUID(),
+        status,
+        errorCode,
+        errorStatus,
+        errorReason: reason,
+        doneAt: at,
+      }),
+    });
+  }
+  return events;
+}

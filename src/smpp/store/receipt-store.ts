@@ -1,0 +1,335 @@
+import type { DataSource } from 'typeorm';
+import { writeOutbox } from '../events/event-outbox.js';
+import { ReceiptReceivedEvent } from '../events/message-events.js';
+import { SmppEvents } from '../events/smpp-events.js';
+import type { ParsedReceipt } from '../receipts/receipt-parser.js';
+import { partStateOfStat } from '../receipts/receipt-state.js';
+import { smscIdCandidates } from '../receipts/smsc-id.js';
+import type { InboundDeliverSm } from '../session/session.types.js';
+import { refreshMessages, type PendingEvent } from './message-state-writer.js';
+import { canTransition, FINAL_STATUSES, type PartStatus } from './message-status.js';
+import { lockAccounts, rows, type SqlExecutor } from './sql.js';
+
+export interface IncomingReceipt {
+  id: string;
+  account: string;
+  bindLabel: string;
+  parsed: ParsedReceipt;
+  deliver: InboundDeliverSm;
+}
+
+/** What a submit_sm led to, for one part. */
+export type SubmitOutcome =
+  | { kind: 'submitted'; smscMessageId: string }
+  /** Refused for now (throttled, queue full): try again after `delayMs`. */
+  | { kind: 'retry'; delayMs: number; errorCode: number; errorStatus: string }
+  /** Refused for good: the message fails. */
+  | { kind: 'failed'; errorCode: number; errorStatus: string }
+  /** It left, but no answer came: the SMSC may have it. */
+  | { kind: 'unknown'; errorStatus: string }
+  /** It never left this process: back to the queue as it was. */
+  | { kind: 'requeue' };
+
+export interface SubmitResult {
+  partId: string;
+  account: string;
+  outcome: SubmitOutcome;
+}
+
+interface PartRow {
+  id: string;
+  message_id: string;
+  account: string;
+  seq: number;
+  smsc_message_id: string;
+  status: PartStatus;
+}
+
+interface ReceiptFacts {
+  receiptId: string;
+  stat: string;
+  errorCode: number | null;
+}
+
+/**
+ * Stores submit results and receipts, and matches receipts to parts by (account, SMSC message id)
+ * whichever comes first: every write here takes the account's advisory lock first, so of a
+ * receipt and its submit_sm_resp (stored by any two processes) the second sees the first.
+ */
+export class ReceiptStore {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly recordEvents: () => boolean,
+  ) {}
+
+  async recordSubmitResults(results: readonly SubmitResult[]): Promise<PendingEvent[]> {
+    if (results.length === 0) return [];
+    return this.dataSource.transaction(async (em) => {
+      await lockAccounts(em, results.map((r) => r.account));
+      const v = results.map((r) => encodeOutcome(r));
+      const updated = await rows<PartRow>(
+        em,
+        `UPDATE smpp_message_parts p
+            SET status = v.status,
+                smsc_message_id = COALESCE(v.smsc_id, p.smsc_message_id),
+                next_attempt_at = CASE WHEN v.status = 'queued' THEN now() + (v.delay_ms * interval '1 millisecond') ELSE p.next_attempt_at END,
+                attempts = GREATEST(0, p.attempts + v.attempts_delta),
+                error_code = COALESCE(v.error_code, p.error_code),
+                error_status = COALESCE(v.error_status, p.error_status),
+                claimed_by = NULL, claimed_until = NULL,
+                submitted_at = CASE WHEN v.status = 'submitted' THEN now() ELSE p.submitted_at END,
+                done_at = CASE WHEN v.status = 'failed' THEN now() ELSE p.done_at END,
+                updated_at = now()
+           FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::int[], $5::int[], $6::varchar[], $7::int[])
+             AS v(id, status, smsc_id, delay_ms, error_code, error_status, attempts_delta)
+          WHERE p.id = v.id AND p.status IN ('submitting', 'unknown')
+         RETURNING p.id, p.message_id, p.account, p.seq, p.smsc_message_id, p.status`,
+        [
+          v.map((x) => x.id),
+          v.map((x) => x.status),
+          v.map((x) => x.smscId),
+          v.map((x) => x.delayMs),
+          v.map((x) => x.errorCode),
+          v.map((x) => x.errorStatus),
+          v.map((x) => x.attemptsDelta),
+        ],
+      );
+      const accepted = updated.filter((p) => p.status === 'submitted');
+      const touched = new Set(updated.map((p) => p.message_id));
+      if (accepted.length > 0) await this.matchParked(em, accepted, touched);
+      return this.finish(em, touched, []);
+    });
+  }
+
+  /** Stores receipts (all of them, matched or parked) and applies the matched ones. */
+  async recordReceipts(receipts: readonly IncomingReceipt[]): Promise<PendingEvent[]> {
+    if (receipts.length === 0) return [];
+    return this.dataSource.transaction(async (em) => {
+      await lockAccounts(em, receipts.map((r) => r.account));
+      await insertReceipts(em, receipts);
+      const parts = await findParts(em, receipts);
+      const changes = new PartChanges();
+      for (const receipt of receipts) {
+        const part = parts.get(`${receipt.account}\u0000${receipt.parsed.smscMessageId}`);
+        if (!part) continue;
+        changes.apply(part, { receiptId: receipt.id, stat: receipt.parsed.stat ?? '', errorCode: receipt.parsed.errorCode });
+      }
+      await changes.write(em);
+      const matchOf = new Map(changes.matches.map((m) => [m.receiptId, m]));
+      const receiptEvents: PendingEvent[] = receipts.map((r) => {
+        const match = matchOf.get(r.id);
+        return {
+          name: SmppEvents.ReceiptReceived,
+          payload: new ReceiptReceivedEvent({
+            eventId: r.id,
+            receiptId: r.id,
+            account: r.account,
+            smscMessageId: r.parsed.smscMessageId,
+            stat: r.parsed.stat ?? '',
+            errorCode: r.parsed.errorCode,
+            final: r.parsed.final,
+            messageId: match?.part.message_id ?? null,
+            partSeq: match?.part.seq ?? null,
+            duplicate: match?.duplicate ?? false,
+            at: new Date(),
+          }),
+        };
+      });
+      return this.finish(em, new Set(changes.matches.map((m) => m.part.message_id)), receiptEvents);
+    });
+  }
+
+  /**
+   * Parts claimed by a process that stopped before it stored their outcome: `unknown` (the
+   * submit_sm may have left), or back to `queued` for accounts that chose at-least-once.
+   */
+  async recoverExpiredClaims(account: string, requeue: boolean): Promise<{ parts: number; events: PendingEvent[] }> {
+    return this.dataSource.transaction(async (em) => {
+      await lockAccounts(em, [account]);
+      const updated = await rows<{ id: string; message_id: string }>(
+        em,
+        `UPDATE smpp_message_parts
+            SET status = $2, claimed_by = NULL, claimed_until = NULL, updated_at = now(),
+                error_status = CASE WHEN $2 = 'unknown' THEN 'NO_RESPONSE' ELSE error_status END
+          WHERE account = $1 AND status = 'submitting' AND claimed_until < now()
+         RETURNING id, message_id`,
+        [account, requeue ? 'queued' : 'unknown'],
+      );
+      const events = await this.finish(em, new Set(updated.map((u) => u.message_id)), []);
+      return { parts: updated.length, events };
+    });
+  }
+
+  private async matchParked(em: SqlExecutor, accepted: PartRow[], touched: Set<string>): Promise<void> {
+    const byKey = new Map<string, PartRow>();
+    for (const part of accepted) {
+      for (const candidate of smscIdCandidates(part.smsc_message_id)) {
+        const key = `${part.account}\u0000${candidate}`;
+        if (!byKey.has(key)) byKey.set(key, part);
+      }
+    }
+    const keys = [...byKey.keys()].map((k) => k.split('\u0000'));
+    const parked = await rows<{ id: string; account: string; smsc_message_id: string; stat: string; error_code: number | null }>(
+      em,
+      `SELECT r.id, r.account, r.smsc_message_id, r.stat, r.error_code
+         FROM smpp_receipts r
+         JOIN unnest($1::varchar[], $2::varchar[]) AS k(account, smsc_message_id)
+           ON r.account = k.account AND r.smsc_message_id = k.smsc_message_id
+        WHERE r.part_id IS NULL
+        ORDER BY r.received_at, r.id`,
+      [keys.map((k) => k[0]), keys.map((k) => k[1])],
+    );
+    if (parked.length === 0) return;
+    const changes = new PartChanges();
+    for (const receipt of parked) {
+      const part = byKey.get(`${receipt.account}\u0000${receipt.smsc_message_id}`);
+      if (!part) continue;
+      changes.apply(part, { receiptId: receipt.id, stat: receipt.stat, errorCode: receipt.error_code });
+      touched.add(part.message_id);
+    }
+    await changes.write(em);
+  }
+
+  private async finish(em: SqlExecutor, touched: Set<string>, extra: PendingEvent[]): Promise<PendingEvent[]> {
+    const events = [...extra, ...(await refreshMessages(em, touched))];
+    if (this.recordEvents()) await writeOutbox(em, events);
+    return events;
+  }
+}
+
+/** The receipts matched in one transaction and what they do to their parts, applied in arrival order. */
+class PartChanges {
+  readonly matches: Array<{ receiptId: string; part: PartRow; duplicate: boolean }> = [];
+  private readonly statuses = new Map<string, PartStatus>();
+  private readonly facts = new Map<string, { stat: string; errorCode: number | null }>();
+
+  /** Applies one receipt in memory; a receipt that changes nothing is a duplicate. */
+  apply(part: PartRow, receipt: ReceiptFacts): void {
+    const current = this.statuses.get(part.id) ?? part.status;
+    const next = partStateOfStat(receipt.stat);
+    let changes: boolean;
+    if (next === null) {
+      // ACCEPTD / ENROUTE: recorded on the part, the message goes on.
+      changes = !FINAL.has(current);
+      if (changes) this.facts.set(part.id, { stat: receipt.stat, errorCode: receipt.errorCode });
+      this.statuses.set(part.id, current);
+    } else {
+      changes = canTransition(current, next);
+      if (changes) {
+        this.facts.set(part.id, { stat: receipt.stat, errorCode: receipt.errorCode });
+        this.statuses.set(part.id, next);
+      } else {
+        this.statuses.set(part.id, current);
+      }
+    }
+    this.matches.push({ receiptId: receipt.receiptId, part, duplicate: !changes });
+  }
+
+  async write(em: SqlExecutor): Promise<void> {
+    const matches = this.matches;
+    if (matches.length > 0) {
+    await em.query(
+      `UPDATE smpp_receipts r SET part_id = v.part_id, matched_at = now(), duplicate = v.duplicate
+         FROM unnest($1::uuid[], $2::uuid[], $3::boolean[]) AS v(id, part_id, duplicate)
+        WHERE r.id = v.id`,
+      [matches.map((m) => m.receiptId), matches.map((m) => m.part.id), matches.map((m) => m.duplicate)],
+    );
+  }
+  const partIds = [...this.facts.keys()];
+  if (partIds.length > 0) {
+    const facts = partIds.map((id) => this.facts.get(id));
+    await em.query(
+      `UPDATE smpp_message_parts p
+          SET status = v.status,
+              receipt_stat = COALESCE(v.stat, p.receipt_stat),
+              error_code = CASE WHEN v.status IN ('undeliverable', 'expired', 'rejected', 'failed', 'unknown') AND v.status <> p.status THEN v.error_code ELSE p.error_code END,
+              error_status = CASE WHEN v.status IN ('undeliverable', 'expired', 'rejected', 'failed', 'unknown') AND v.status <> p.status THEN v.stat ELSE p.error_status END,
+              done_at = CASE WHEN v.status IN ('delivered', 'undeliverable', 'expired', 'rejected', 'failed') AND p.done_at IS NULL THEN now() ELSE p.done_at END,
+              updated_at = now()
+         FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::int[]) AS v(id, status, stat, error_code)
+        WHERE p.id = v.id`,
+      [partIds, partIds.map((id) => this.statuses.get(id)), facts.map((f) => f?.stat ?? null), facts.map((f) => f?.errorCode ?? null)],
+    );
+  }
+  }
+}
+
+const FINAL: ReadonlySet<PartStatus> = FINAL_STATUSES;
+
+async function insertReceipts(em: SqlExecutor, receipts: readonly IncomingReceipt[]): Promise<void> {
+  await em.query(
+    `INSERT INTO smpp_receipts (id, account, smsc_message_id, stat, error_code, network_error_code, final, raw_text,
+                                tlvs, source_addr, destination_addr, bind_label)
+     SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::int[], $6::jsonb[],
+                          $7::boolean[], $8::text[], $9::jsonb[], $10::varchar[], $11::varchar[], $12::varchar[])`,
+    [
+      receipts.map((r) => r.id),
+      receipts.map((r) => r.account),
+      receipts.map((r) => r.parsed.smscMessageId.slice(0, 64)),
+      receipts.map((r) => (r.parsed.stat ?? '').slice(0, 8)),
+      receipts.map((r) => r.parsed.errorCode),
+      receipts.map((r) => (r.parsed.networkErrorCode ? JSON.stringify(r.parsed.networkErrorCode) : null)),
+      receipts.map((r) => r.parsed.final),
+      receipts.map((r) => r.parsed.rawText),
+      receipts.map((r) => JSON.stringify(tlvsAsHex(r.deliver.tlvs))),
+      receipts.map((r) => r.deliver.sourceAddr.slice(0, 32)),
+      receipts.map((r) => r.deliver.destinationAddr.slice(0, 32)),
+      receipts.map((r) => r.bindLabel.slice(0, 64)),
+    ],
+  );
+}
+
+/** The parts the receipts are for: the exact id first, then its other spellings (hex/decimal, case, zeros). */
+async function findParts(em: SqlExecutor, receipts: readonly IncomingReceipt[]): Promise<Map<string, PartRow>> {
+  const found = new Map<string, PartRow>();
+  const lookup = async (keys: Array<[string, string, string]>) => {
+    if (keys.length === 0) return;
+    const partRows = await rows<PartRow>(
+      em,
+      `SELECT p.id, p.message_id, p.account, p.seq, p.smsc_message_id, p.status
+         FROM smpp_message_parts p
+         JOIN unnest($1::varchar[], $2::varchar[]) AS k(account, smsc_message_id)
+           ON p.account = k.account AND p.smsc_message_id = k.smsc_message_id`,
+      [keys.map((k) => k[0]), keys.map((k) => k[1])],
+    );
+    const byStored = new Map(partRows.map((p) => [`${p.account}\u0000${p.smsc_message_id}`, p]));
+    for (const [account, candidate, original] of keys) {
+      const part = byStored.get(`${account}\u0000${candidate}`);
+      const key = `${account}\u0000${original}`;
+      if (part && !found.has(key)) found.set(key, part);
+    }
+  };
+  await lookup(receipts.map((r) => [r.account, r.parsed.smscMessageId, r.parsed.smscMessageId]));
+  const missed = receipts.filter((r) => !found.has(`${r.account}\u0000${r.parsed.smscMessageId}`));
+  await lookup(
+    missed.flatMap((r) =>
+      smscIdCandidates(r.parsed.smscMessageId)
+        .slice(1)
+        .map((c): [string, string, string] => [r.account, c, r.parsed.smscMessageId]),
+    ),
+  );
+  return found;
+}
+
+function tlvsAsHex(tlvs: ReadonlyMap<number, Buffer>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [tag, value] of tlvs) out[tag.toString(16).padStart(4, '0')] = value.toString('hex');
+  return out;
+}
+
+function encodeOutcome(r: SubmitResult) {
+  const o = r.outcome;
+  const base = { id: r.partId, smscId: null as string | null, delayMs: 0, errorCode: null as number | null, errorStatus: null as string | null, attemptsDelta: 0 };
+  switch (o.kind) {
+    case 'submitted':
+      return { ...base, status: 'submitted', smscId: o.smscMessageId.slice(0, 64) };
+    case 'retry':
+      return { ...base, status: 'queued', delayMs: o.delayMs, errorCode: o.errorCode, errorStatus: o.errorStatus };
+    case 'failed':
+      return { ...base, status: 'failed', errorCode: o.errorCode, errorStatus: o.errorStatus };
+    case 'unknown':
+      return { ...base, status: 'unknown', errorStatus: o.errorStatus };
+    case 'requeue':
+      return { ...base, status: 'queued', attemptsDelta: -1 };
+  }
+}
