@@ -11,6 +11,7 @@ import { EventOutbox } from './events/event-outbox.js';
 import { SmppEventPublisher } from './events/smpp-event-publisher.js';
 import { DeliverRouter } from './receipts/deliver-router.js';
 import { SMPP_OPTIONS } from './smpp.constants.js';
+import { SmppTelemetry } from './telemetry/smpp-telemetry.js';
 import { BatchQueue } from './store/batch-queue.js';
 import { InboundStore } from './store/inbound-store.js';
 import type { PendingEvent } from './store/message-state-writer.js';
@@ -46,13 +47,14 @@ export class SmppMessaging implements OnModuleInit {
     private readonly binds: BindManager,
     private readonly events: SmppEventPublisher,
     private readonly moduleRef: ModuleRef,
+    private readonly telemetry: SmppTelemetry,
   ) {}
 
   onModuleInit(): void {
     this.dataSource = this.resolveDataSource();
     const recordEvents = () => this.events.enabled;
     this.store = new MessageStore(this.dataSource);
-    this.receiptStore = new ReceiptStore(this.dataSource, recordEvents);
+    this.receiptStore = new ReceiptStore(this.dataSource, recordEvents, this.telemetry);
     this.outbox = new EventOutbox(this.dataSource, this.events);
     this.waiters = new SubmitWaiters(this.store);
     this.inserts = new BatchQueue((items) => this.store.insert(items));
@@ -81,6 +83,7 @@ export class SmppMessaging implements OnModuleInit {
             pollMs: POLL_MS,
           },
           this.logger,
+          this.telemetry,
         ),
       );
     }

@@ -11,6 +11,7 @@ import { SmppMessaging } from './smpp-messaging.js';
 import { SMPP_BIND_ALLOCATOR, SMPP_OPTIONS, SMPP_SESSION_FACTORY } from './smpp.constants.js';
 import { SMPP_MODULE_OPTIONS, SmppConfigurableModule } from './smpp.module-definition.js';
 import { SmppService } from './smpp.service.js';
+import { SmppTelemetry } from './telemetry/smpp-telemetry.js';
 
 const openSession: OpenSession = (options) => SmppSession.open(options);
 
@@ -32,11 +33,12 @@ const openSession: OpenSession = (options) => SmppSession.open(options);
     },
     { provide: SMPP_SESSION_FACTORY, useValue: openSession },
     SmppEventPublisher,
+    SmppTelemetry,
     BindManager,
     SmppMessaging,
     SmppLifecycle,
     SmppService,
   ],
-  exports: [SmppService, BindManager, SMPP_OPTIONS],
+  exports: [SmppService, BindManager, SmppTelemetry, SMPP_OPTIONS],
 })
 export class SmppModule extends SmppConfigurableModule {}

@@ -4,7 +4,9 @@ import type { ResolvedAccount } from '../config/resolved-options.js';
 import type { SubmitSmRequest } from '../session/session.types.js';
 import type { BatchQueue } from '../store/batch-queue.js';
 import type { ClaimedPart, MessageStore } from '../store/message-store.js';
-import type { SubmitResult } from '../store/receipt-store.js';
+import type { SubmitOutcome, SubmitResult } from '../store/receipt-store.js';
+import { CommandStatus } from '../protocol/command-status.js';
+import type { SmppTelemetry, SubmitObservation } from '../telemetry/smpp-telemetry.js';
 import { outcomeOfError } from './submit-outcome.js';
 
 export interface DispatchSettings {
@@ -35,6 +37,7 @@ export class AccountDispatcher {
     private readonly results: BatchQueue<SubmitResult, void>,
     private readonly settings: DispatchSettings,
     private readonly logger: LoggerService,
+    private readonly telemetry?: SmppTelemetry,
   ) {}
 
   start(): void {
@@ -96,11 +99,13 @@ export class AccountDispatcher {
   private async submit(part: ClaimedPart): Promise<void> {
     this.inFlight++;
     let result: SubmitResult;
+    let started: number | undefined;
     try {
       const session = this.binds.pickTransmitter(this.account.name);
       if (!session) {
         result = { partId: part.id, account: part.account, outcome: { kind: 'requeue' } };
       } else {
+        started = performance.now();
         const resp = await session.submit(toRequest(part));
         result = { partId: part.id, account: part.account, outcome: { kind: 'submitted', smscMessageId: resp.messageId } };
       }
@@ -115,6 +120,11 @@ export class AccountDispatcher {
       this.inFlight--;
       this.wake?.();
     }
+    this.telemetry?.submit({
+      account: this.account.name,
+      result: observedResult(result.outcome),
+      latencyMs: started === undefined || result.outcome.kind === 'requeue' ? undefined : performance.now() - started,
+    });
     await this.storeResult(result);
   }
 
@@ -148,6 +158,21 @@ export class AccountDispatcher {
         done();
       };
     });
+  }
+}
+
+function observedResult(outcome: SubmitOutcome): SubmitObservation['result'] {
+  switch (outcome.kind) {
+    case 'submitted':
+      return 'accepted';
+    case 'retry':
+      return outcome.errorCode === CommandStatus.ESME_RTHROTTLED ? 'throttled' : 'retry';
+    case 'failed':
+      return 'rejected';
+    case 'unknown':
+      return 'unknown';
+    case 'requeue':
+      return 'requeued';
   }
 }
 

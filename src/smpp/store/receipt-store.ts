@@ -6,6 +6,7 @@ import type { ParsedReceipt } from '../receipts/receipt-parser.js';
 import { partStateOfStat } from '../receipts/receipt-state.js';
 import { smscIdCandidates } from '../receipts/smsc-id.js';
 import type { InboundDeliverSm } from '../session/session.types.js';
+import type { ReceiptObservation, SmppTelemetry } from '../telemetry/smpp-telemetry.js';
 import { refreshMessages, type PendingEvent } from './message-state-writer.js';
 import { canTransition, FINAL_STATUSES, type PartStatus } from './message-status.js';
 import { lockAccounts, rows, type SqlExecutor } from './sql.js';
@@ -43,6 +44,7 @@ interface PartRow {
   seq: number;
   smsc_message_id: string;
   status: PartStatus;
+  submitted_at: Date | null;
 }
 
 interface ReceiptFacts {
@@ -60,11 +62,13 @@ export class ReceiptStore {
   constructor(
     private readonly dataSource: DataSource,
     private readonly recordEvents: () => boolean,
+    private readonly telemetry?: SmppTelemetry,
   ) {}
 
   async recordSubmitResults(results: readonly SubmitResult[]): Promise<PendingEvent[]> {
     if (results.length === 0) return [];
-    return this.dataSource.transaction(async (em) => {
+    const observed: ReceiptObservation[] = [];
+    const events = await this.dataSource.transaction(async (em) => {
       await lockAccounts(em, results.map((r) => r.account));
       const v = results.map((r) => encodeOutcome(r));
       const updated = await rows<PartRow>(
@@ -83,7 +87,7 @@ export class ReceiptStore {
            FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::int[], $5::int[], $6::varchar[], $7::int[])
              AS v(id, status, smsc_id, delay_ms, error_code, error_status, attempts_delta)
           WHERE p.id = v.id AND p.status IN ('submitting', 'unknown')
-         RETURNING p.id, p.message_id, p.account, p.seq, p.smsc_message_id, p.status`,
+         RETURNING p.id, p.message_id, p.account, p.seq, p.smsc_message_id, p.status, p.submitted_at`,
         [
           v.map((x) => x.id),
           v.map((x) => x.status),
@@ -96,15 +100,18 @@ export class ReceiptStore {
       );
       const accepted = updated.filter((p) => p.status === 'submitted');
       const touched = new Set(updated.map((p) => p.message_id));
-      if (accepted.length > 0) await this.matchParked(em, accepted, touched);
+      if (accepted.length > 0) await this.matchParked(em, accepted, touched, observed);
       return this.finish(em, touched, []);
     });
+    this.observe(observed);
+    return events;
   }
 
   /** Stores receipts (all of them, matched or parked) and applies the matched ones. */
   async recordReceipts(receipts: readonly IncomingReceipt[]): Promise<PendingEvent[]> {
     if (receipts.length === 0) return [];
-    return this.dataSource.transaction(async (em) => {
+    const observed: ReceiptObservation[] = [];
+    const events = await this.dataSource.transaction(async (em) => {
       await lockAccounts(em, receipts.map((r) => r.account));
       await insertReceipts(em, receipts);
       const parts = await findParts(em, receipts);
@@ -116,6 +123,16 @@ export class ReceiptStore {
       }
       await changes.write(em);
       const matchOf = new Map(changes.matches.map((m) => [m.receiptId, m]));
+      for (const r of receipts) {
+        const match = matchOf.get(r.id);
+        observed.push({
+          account: r.account,
+          stat: r.parsed.stat ?? '',
+          match: match ? 'matched' : 'parked',
+          duplicate: match?.duplicate ?? false,
+          sinceSubmitMs: match?.part.submitted_at && r.parsed.final ? Date.now() - new Date(match.part.submitted_at).getTime() : undefined,
+        });
+      }
       const receiptEvents: PendingEvent[] = receipts.map((r) => {
         const match = matchOf.get(r.id);
         return {
@@ -137,6 +154,12 @@ export class ReceiptStore {
       });
       return this.finish(em, new Set(changes.matches.map((m) => m.part.message_id)), receiptEvents);
     });
+    this.observe(observed);
+    return events;
+  }
+
+  private observe(observed: ReceiptObservation[]): void {
+    if (this.telemetry) for (const o of observed) this.telemetry.receipt(o);
   }
 
   /**
@@ -160,7 +183,12 @@ export class ReceiptStore {
     });
   }
 
-  private async matchParked(em: SqlExecutor, accepted: PartRow[], touched: Set<string>): Promise<void> {
+  private async matchParked(
+    em: SqlExecutor,
+    accepted: PartRow[],
+    touched: Set<string>,
+    observed: ReceiptObservation[],
+  ): Promise<void> {
     const byKey = new Map<string, PartRow>();
     for (const part of accepted) {
       for (const candidate of smscIdCandidates(part.smsc_message_id)) {
@@ -186,6 +214,7 @@ export class ReceiptStore {
       if (!part) continue;
       changes.apply(part, { receiptId: receipt.id, stat: receipt.stat, errorCode: receipt.error_code });
       touched.add(part.message_id);
+      observed.push({ account: receipt.account, stat: receipt.stat, match: 'matched-late', duplicate: false });
     }
     await changes.write(em);
   }
@@ -286,7 +315,7 @@ async function findParts(em: SqlExecutor, receipts: readonly IncomingReceipt[]):
     if (keys.length === 0) return;
     const partRows = await rows<PartRow>(
       em,
-      `SELECT p.id, p.message_id, p.account, p.seq, p.smsc_message_id, p.status
+      `SELECT p.id, p.message_id, p.account, p.seq, p.smsc_message_id, p.status, p.submitted_at
          FROM smpp_message_parts p
          JOIN unnest($1::varchar[], $2::varchar[]) AS k(account, smsc_message_id)
            ON p.account = k.account AND p.smsc_message_id = k.smsc_message_id`,
