@@ -123,7 +123,7 @@ export async function connect(
     }
   });
   await new Promise<void>((resolve, reject) => {
-    session.on('connect', () => resolve());
+    session.on(extra.tls ? 'secureConnect' : 'connect', () => resolve());
     session.on('error', reject);
   });
   return client;
