@@ -2,6 +2,7 @@
 // `npm run simulator`: an 8x8-like SMSC on SIM_PORT (see cli-env.ts for the variables).
 import { simulatorOptionsFromEnv } from './cli-env.js';
 import { SmscSimulator } from './smsc-simulator.js';
+import type { SmscSimulatorOptions } from './simulator.options.js';
 import type { SimulatorLogger } from './simulator.types.js';
 
 const stamp = () => new Date().toISOString();
@@ -14,8 +15,10 @@ const logger: SimulatorLogger = {
 
 async function main(): Promise<void> {
   let sim: SmscSimulator;
+  let options: SmscSimulatorOptions;
   try {
-    sim = new SmscSimulator({ ...simulatorOptionsFromEnv(process.env), logger });
+    options = simulatorOptionsFromEnv(process.env);
+    sim = new SmscSimulator({ ...options, logger });
   } catch (e) {
     logger.error((e as Error).message);
     process.exitCode = 2;
@@ -41,11 +44,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 
   await sim.start();
-  const accounts = (process.env.SIM_ACCOUNTS ?? 'smppuser:secret')
-    .split(',')
-    .map((a) => a.split(':')[0].trim())
-    .filter(Boolean);
-  logger.log(`accounts: ${accounts.join(', ')}`);
+  logger.log(`accounts: ${(options.accounts ?? []).map((a) => a.systemId).join(', ')}`);
 }
 
 main().catch((e: Error) => {

@@ -110,7 +110,6 @@ export class PduSocket {
 
   private onData(chunk: Buffer): void {
     if (this.closed) return;
-    if (this.discardInbound()) return;
     this.buffered = this.buffered.length ? Buffer.concat([this.buffered, chunk]) : chunk;
     while (this.buffered.length >= 4 && !this.closed && !this.socket.destroyed) {
       const length = this.buffered.readUInt32BE(0);
@@ -128,6 +127,8 @@ export class PduSocket {
         this.garbage(`undecodable PDU: ${(e as Error).message}`);
         return;
       }
+      // Framing goes on while discarding, so the stream is still in step afterwards.
+      if (this.discardInbound()) continue;
       this.lastInboundAt = Date.now();
       const handler = pdu.isResponse() ? this.waiting.get(pdu.sequence_number) : undefined;
       if (handler) {

@@ -117,7 +117,8 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
   private readonly receipts: ReceiptScheduler;
   private readonly records: SubmitRecord[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
-  private counters: Counters = zeroCounters();
+  /** Shared with the receipt scheduler: reset in place, never replaced. */
+  private readonly counters: Counters = zeroCounters();
   private maxBinds: Record<string, number> = {};
   private nextSessionId = 1;
   private roundRobin = 0;
@@ -716,6 +717,7 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     const payload = s.tlvs.get(TLV_MESSAGE_PAYLOAD);
     const content = s.shortMessage.length === 0 && payload ? payload : s.shortMessage;
     const { udh, body } = splitUdh(s.esmClass, content);
+    const concat = udh ? concatFromUdh(udh) : concatFromSar(s.tlvs);
     const record: SubmitRecord = {
       messageId,
       receiptId,
@@ -733,11 +735,10 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
       shortMessage: s.shortMessage,
       ...(payload ? { messagePayload: payload } : {}),
       ...(udh ? { udh: Buffer.from(udh) } : {}),
-      concat: udh ? concatFromUdh(udh) : concatFromSar(s.tlvs),
+      ...(concat ? { concat } : {}),
       text: decodeBody(s.dataCoding, body),
       at: new Date(),
     };
-    if (!record.concat) delete record.concat;
     this.records.push(record);
     this.counters.submitsAccepted++;
     this.notify('submit', record);

@@ -111,12 +111,13 @@ describe('SmscSimulator fault injection', () => {
   });
 
   it('holds receipts while silent and sends them when it speaks again', async () => {
-    h = await startSimulator();
+    h = await startSimulator({ receipts: { delayMs: 100 } });
     const client = await h.bound('transceiver');
     await client.submit();
     h.sim.goSilent(true);
-    await new Promise((r) => setTimeout(r, 30));
+    await new Promise((r) => setTimeout(r, 200)); // past the receipt's due time
     expect(client.delivers).toHaveLength(0);
+    expect(h.sim.pendingReceipts).toBe(1);
     h.sim.goSilent(false);
     await client.next((p) => p.command === 'deliver_sm');
   });
