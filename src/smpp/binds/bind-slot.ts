@@ -31,6 +31,8 @@ export class BindSlot {
   private readonly abort = new AbortController();
   private loop?: Promise<void>;
   private credentialsRefusedLogged = false;
+  /** Why the current lease was lost, if it was (the bind must go). */
+  private leaseLost?: string;
 
   constructor(
     readonly id: string,
@@ -97,6 +99,8 @@ export class BindSlot {
         await abortableSleep(this.backoff.next(), signal);
         continue;
       }
+      this.leaseLost = undefined;
+      lease.onLost?.((reason) => this.onLeaseLost(lease, reason));
       let delay: number;
       try {
         delay = await this.bindOnce(signal);
@@ -133,6 +137,7 @@ export class BindSlot {
     }
     this.session = session;
     const closed = new Promise<SessionCloseInfo>((resolve) => session.once('close', resolve));
+    if (this.leaseLost !== undefined) session.destroy(`bind slot lost: ${this.leaseLost}`);
     if (signal.aborted) {
       await session.unbind().catch(() => session.destroy('shutdown'));
       await closed;
@@ -155,11 +160,17 @@ export class BindSlot {
     return this.backoff.next();
   }
 
+  /** Another process may bind on this slot soon: drop the bind now, re-bind on a new slot later. */
+  private onLeaseLost(lease: BindLease, reason: string): void {
+    this.leaseLost = reason;
+    this.logger.warn(`${this.id}: bind slot ${lease.slot} lost (${reason}); dropping the bind`);
+    this.session?.destroy(`bind slot lost: ${reason}`);
+  }
+
   private onBound(): void {
-    if (this.backoff.attempts > 0 || this.credentialsRefusedLogged) {
-      this.logger.log(`${this.id}: bound as ${this.mode} after ${this.backoff.attempts} failed attempt(s)`);
-    } else {
-      this.logger.log(`${this.id}: bound as ${this.mode} to ${this.account.host}:${this.account.port}`);
+    // The session logs the bind itself; say here only that a run of failures ended.
+    if (this.credentialsRefusedLogged) {
+      this.logger.log(`${this.id}: credentials accepted after ${this.backoff.attempts} refused attempt(s)`);
     }
     this.backoff.reset();
     this.credentialsRefusedLogged = false;

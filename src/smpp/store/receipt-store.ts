@@ -172,8 +172,8 @@ export class ReceiptStore {
       const updated = await rows<{ id: string; message_id: string }>(
         em,
         `UPDATE smpp_message_parts
-            SET status = $2, claimed_by = NULL, claimed_until = NULL, updated_at = now(),
-                error_status = CASE WHEN $2 = 'unknown' THEN 'NO_RESPONSE' ELSE error_status END
+            SET status = $2::varchar, claimed_by = NULL, claimed_until = NULL, updated_at = now(),
+                error_status = CASE WHEN $2::varchar = 'unknown' THEN 'NO_RESPONSE' ELSE error_status END
           WHERE account = $1 AND status = 'submitting' AND claimed_until < now()
          RETURNING id, message_id`,
         [account, requeue ? 'queued' : 'unknown'],
