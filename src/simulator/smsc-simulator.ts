@@ -137,6 +137,8 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
   private receiptFirst = false;
   private duplicateReceiptsOn = false;
   private dropAfterSubmitRemaining = 0;
+  /** Connections holding submits accepted without an answer, dropped with the n-th. */
+  private readonly withheld = new Set<SimSession>();
 
   constructor(options: SmscSimulatorOptions = {}) {
     super();
@@ -494,9 +496,13 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     this.duplicateReceiptsOn = on;
   }
 
-  /** Accepts and records the next n submits, then drops the connection without answering. */
+  /**
+   * Accepts and records the next n submits without answering them, then (with the n-th) drops
+   * the connections they came on: the client cannot know they were accepted. Receipts follow.
+   */
   dropAfterSubmit(n: number): void {
-    this.dropAfterSubmitRemaining = n;
+    this.dropAfterSubmitRemaining = Math.max(0, n);
+    if (n <= 0) this.withheld.clear();
   }
 
   /** Server-initiated unbind of every bind (of one system_id); closes after unbind_resp. */
@@ -743,11 +749,13 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     this.counters.submitsAccepted++;
     this.notify('submit', record);
 
-    const drop = this.dropAfterSubmitRemaining > 0;
-    if (drop) this.dropAfterSubmitRemaining--;
     this.scheduleReceipts(record);
-    if (drop) {
-      session.close('drop-after-submit');
+    if (this.dropAfterSubmitRemaining > 0) {
+      this.withheld.add(session);
+      if (--this.dropAfterSubmitRemaining === 0) {
+        for (const held of this.withheld) held.close('drop-after-submit');
+        this.withheld.clear();
+      }
       return;
     }
     const delay = this.receiptFirst

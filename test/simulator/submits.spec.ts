@@ -174,6 +174,23 @@ describe('SmscSimulator submit_sm', () => {
     expect(await resp).toMatch(/no response/);
   });
 
+  it('withholds the answers to the next n submits, then drops their connection (dropAfterSubmit n)', async () => {
+    h = await startSimulator({ receipts: { enabled: false } });
+    const tx = await h.bound('transmitter');
+    h.sim.dropAfterSubmit(2);
+    const outcomes = [1, 2].map((i) =>
+      tx.submit({ short_message: Buffer.from(`lost ${i}`) }, 300).then(
+        () => 'answered',
+        () => 'unanswered',
+      ),
+    );
+    await tx.closed;
+    expect(await Promise.all(outcomes)).toEqual(['unanswered', 'unanswered']);
+    expect(h.sim.submits.map((s) => s.shortMessage.toString())).toEqual(['lost 1', 'lost 2']);
+    const again = await h.bound('transmitter');
+    expect((await again.submit()).command_status).toBe(0);
+  });
+
   it('converts a hex id to decimal for receipts with receiptIdStyle decimal', () => {
     expect(convertMessageId('1a2b', 'hex', 'decimal')).toBe('6699');
     expect(convertMessageId('6699', 'decimal', 'hex')).toBe('1a2b');
