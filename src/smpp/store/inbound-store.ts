@@ -32,7 +32,7 @@ export class InboundStore {
         if (vendorId && (await exists(em, account, vendorId))) return [];
         return this.complete(em, account, deliver, decodeText(body, deliver.dataCoding), 1, null, vendorId);
       }
-      const key = [account, deliver.sourceAddr, deliver.destinationAddr, concat.ref, concat.total].join('\u0000');
+      const key = [account, deliver.sourceAddr, deliver.destinationAddr, concat.ref, concat.total].join('|');
       await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`smpp:mo:${key}`]);
       await em.query(
         `INSERT INTO smpp_inbound_fragments (id, account, source, destination, concat_ref, total, seq, data_coding, body)
@@ -69,7 +69,7 @@ export class InboundStore {
       em,
       `INSERT INTO smpp_inbound_messages (id, account, source, destination, text, data_coding, parts_total, concat_ref, vendor_message_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING received_at`,
-      [id, account, deliver.sourceAddr, deliver.destinationAddr, text, deliver.dataCoding, parts, concatRef, vendorId],
+      [id, account, deliver.sourceAddr, deliver.destinationAddr, withoutNul(text), deliver.dataCoding, parts, concatRef, vendorId],
     );
     const events: PendingEvent[] = [
       {
@@ -90,6 +90,11 @@ export class InboundStore {
     if (this.recordEvents()) await writeOutbox(em, events);
     return events;
   }
+}
+
+/** Postgres text cannot hold U+0000 (a UCS2 0x0000 from a handset). */
+export function withoutNul(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '') : text;
 }
 
 async function exists(em: SqlExecutor, account: string, vendorId: string): Promise<boolean> {

@@ -7,6 +7,7 @@ import { partStateOfStat } from '../receipts/receipt-state.js';
 import { smscIdCandidates } from '../receipts/smsc-id.js';
 import type { InboundDeliverSm } from '../session/session.types.js';
 import type { ReceiptObservation, SmppTelemetry } from '../telemetry/smpp-telemetry.js';
+import { withoutNul } from './inbound-store.js';
 import { refreshMessages, type PendingEvent } from './message-state-writer.js';
 import { canTransition, FINAL_STATUSES, type PartStatus } from './message-status.js';
 import { lockAccounts, rows, type SqlExecutor } from './sql.js';
@@ -299,7 +300,7 @@ async function insertReceipts(em: SqlExecutor, receipts: readonly IncomingReceip
       receipts.map((r) => r.parsed.errorCode),
       receipts.map((r) => (r.parsed.networkErrorCode ? JSON.stringify(r.parsed.networkErrorCode) : null)),
       receipts.map((r) => r.parsed.final),
-      receipts.map((r) => r.parsed.rawText),
+      receipts.map((r) => withoutNul(r.parsed.rawText)),
       receipts.map((r) => JSON.stringify(tlvsAsHex(r.deliver.tlvs))),
       receipts.map((r) => r.deliver.sourceAddr.slice(0, 32)),
       receipts.map((r) => r.deliver.destinationAddr.slice(0, 32)),

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SmscSimulator } from '../../src/simulator/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createSmppTestApp, eventually, type SmppTestApp, startSimulator } from '../support/smpp-app.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
+
+describe('database cut while a receipt arrives', () => {
+  let sim: SmscSimulator;
+  let db: TestDatabase;
+  let proxy: TcpProxy;
+  let t: SmppTestApp;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ receipts: { delayMs: 300, redeliverDelayMs: 200, responseTimeoutMs: 1000 } });
+    db = await createTestDatabase();
+    const url = new URL(db.url);
+    proxy = new TcpProxy(url.hostname, Number(url.port || 5432));
+    await proxy.start();
+    url.hostname = '127.0.0.1';
+    url.port = String(proxy.port);
+    t = await createSmppTestApp({ simulator: sim, db: { ...db, url: url.toString() } });
+  });
+  afterAll(async () => {
+    proxy?.restore();
+    await t?.close();
+    await proxy?.stop();
+    await db?.drop();
+    await sim?.stop();
+  });
+
+  it('answers ESME_RX_T_APPN while the store is away; the re-sent receipt is matched once afterwards', async () => {
+    const sent = await t.smpp.send({ to: '+6591232000', text: 'db outage', waitFor: 'submitted' });
+    proxy.disconnect();
+    const ackedBefore = sim.stats.receiptsAcked;
+    await eventually(() => sim.stats.receiptsRedelivered >= 1, 'the SMSC re-sending the refused receipt', 10_000);
+    expect(sim.stats.receiptsAcked).toBe(ackedBefore);
+    proxy.restore();
+    const done = await eventually(async () => {
+      const m = await t.smpp.getMessage(sent.id).catch(() => null);
+      return m?.status === 'delivered' ? m : null;
+    }, 'delivered after the database is back', 20_000);
+    expect(done.parts[0].receiptStat).toBe('DELIVRD');
+    const receipts: Array<{ n: string }> = await db.dataSource.query(
+      `SELECT count(*) AS n FROM smpp_receipts WHERE smsc_message_id = $1`,
+      [done.parts[0].smscMessageId],
+    );
+    expect(Number(receipts[0].n)).toBe(1);
+    await eventually(() => sim.pendingReceipts === 0, 'every receipt acknowledged');
+    expect(t.events.filter((e) => e.name === 'smpp.message.delivered' && (e.payload as { messageId: string }).messageId === sent.id)).toHaveLength(1);
+  });
+});
