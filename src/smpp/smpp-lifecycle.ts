@@ -29,7 +29,14 @@ export class SmppLifecycle implements OnApplicationBootstrap, BeforeApplicationS
     this.binds.start();
     if (this.options.waitForBindMs) {
       this.logger.log(`Waiting up to ${this.options.waitForBindMs} ms for the binds`);
-      await this.binds.waitUntilBound(this.options.waitForBindMs);
+      try {
+        await this.binds.waitUntilBound(this.options.waitForBindMs);
+      } catch (error) {
+        // Startup fails: leave nothing binding in the background.
+        await this.messaging.stopDispatching();
+        await this.binds.stop();
+        throw error;
+      }
     }
   }
 

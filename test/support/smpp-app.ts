@@ -1,11 +1,14 @@
-import { type INestApplication, Logger } from '@nestjs/common';
+import { type INestApplication, Logger, type LoggerService } from '@nestjs/common';
 import { EventEmitterModule, EventEmitter2 } from '@nestjs/event-emitter';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SMPP_MIGRATIONS } from '../../migrations/index.js';
 import { SmscSimulator } from '../../src/simulator/index.js';
 import type { SmscSimulatorOptions } from '../../src/simulator/index.js';
-import type { SmppAccountOptions, SmppModuleOptions } from '../../src/smpp/config/smpp-options.interface.js';
+import type {
+  SmppAccountOptions,
+  SmppModuleOptions,
+} from '../../src/smpp/config/smpp-options.interface.js';
 import { SMPP_ENTITIES } from '../../src/smpp/entities/index.js';
 import { SmppModule } from '../../src/smpp/smpp.module.js';
 import { SmppService } from '../../src/smpp/smpp.service.js';
@@ -32,10 +35,47 @@ export interface SmppTestAppOptions {
   db?: TestDatabase;
   /** Without EventEmitterModule (the host did not install it). */
   noEvents?: boolean;
+  /** Several accounts instead of the one default account. */
+  accounts?: Array<Partial<SmppAccountOptions>>;
+  /** Receives every log line (e.g. a RecordingLogger). */
+  logger?: LoggerService;
+}
+
+/** Keeps every log line, to assert what was (and was not) logged. */
+export class RecordingLogger implements LoggerService {
+  readonly lines: Array<{ level: string; message: string; context?: string }> = [];
+  private add(level: string, message: unknown, context?: unknown) {
+    this.lines.push({
+      level,
+      message: String(message),
+      context: typeof context === 'string' ? context : undefined,
+    });
+  }
+  log(message: unknown, context?: unknown) {
+    this.add('log', message, context);
+  }
+  error(message: unknown, _trace?: unknown, context?: unknown) {
+    this.add('error', message, context);
+  }
+  warn(message: unknown, context?: unknown) {
+    this.add('warn', message, context);
+  }
+  debug(message: unknown, context?: unknown) {
+    this.add('debug', message, context);
+  }
+  verbose(message: unknown, context?: unknown) {
+    this.add('verbose', message, context);
+  }
+  text(): string {
+    return this.lines.map((l) => `${l.level} ${l.context ?? ''} ${l.message}`).join('\n');
+  }
 }
 
 /** Fast timings for tests: reconnect within ~100 ms, detect dead links within a second. */
-export function testAccount(sim: SmscSimulator, overrides: Partial<SmppAccountOptions> = {}): SmppAccountOptions {
+export function testAccount(
+  sim: SmscSimulator,
+  overrides: Partial<SmppAccountOptions> = {},
+): SmppAccountOptions {
   return {
     name: 'default',
     systemId: 'smppuser',
@@ -68,21 +108,29 @@ export async function createSmppTestApp(options: SmppTestAppOptions): Promise<Sm
       }),
       ...(options.noEvents ? [] : [EventEmitterModule.forRoot({ wildcard: true })]),
       SmppModule.forRoot({
-        accounts: [testAccount(options.simulator, options.account)],
+        accounts: options.accounts
+          ? options.accounts.map((a) => testAccount(options.simulator, a))
+          : [testAccount(options.simulator, options.account)],
         reconnect: { initialDelayMs: 50, maxDelayMs: 500 },
         waitForBindMs: 5_000,
         ...options.module,
       }),
     ],
   }).compile();
-  moduleRef.useLogger(process.env.SMPP_TEST_LOGS ? new Logger() : false);
+  moduleRef.useLogger(options.logger ?? (process.env.SMPP_TEST_LOGS ? new Logger() : false));
   const app = moduleRef.createNestApplication();
   if (!options.noEvents) {
     app.get(EventEmitter2).onAny((name: string | string[], payload: unknown) => {
       events.push({ name: String(name), payload: payload as Record<string, unknown> });
     });
   }
-  await app.init();
+  try {
+    await app.init();
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    if (!options.db) await db.drop();
+    throw error;
+  }
   return {
     app,
     smpp: app.get(SmppService),
@@ -102,7 +150,11 @@ export async function startSimulator(options: SmscSimulatorOptions = {}): Promis
 }
 
 /** Polls until `check` returns a truthy value (or throws on timeout with `what`). */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, what: string, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -114,5 +166,7 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
     }
     await new Promise((r) => setTimeout(r, 25));
   }
-  throw new Error(`Timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+  throw new Error(
+    `Timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`,
+  );
 }
