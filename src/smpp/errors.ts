@@ -43,7 +43,9 @@ export class BindRefusedError extends SmppError {
     readonly status: number,
   ) {
     const statusName = commandStatusName(status);
-    super(`The SMSC refused the bind of system_id "${systemId}": ${statusName}. ${bindHint(statusName)}`);
+    super(
+      `The SMSC refused the bind of system_id "${systemId}": ${statusName}. ${bindHint(statusName)}`,
+    );
     this.statusName = statusName;
   }
 }

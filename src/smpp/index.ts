@@ -1,6 +1,10 @@
 // The public API of nestjs-smpp.
 export { SmppModule } from './smpp.module.js';
-export { SMPP_ASYNC_OPTIONS_TYPE, SMPP_MODULE_OPTIONS, SMPP_OPTIONS_TYPE } from './smpp.module-definition.js';
+export {
+  SMPP_ASYNC_OPTIONS_TYPE,
+  SMPP_MODULE_OPTIONS,
+  SMPP_OPTIONS_TYPE,
+} from './smpp.module-definition.js';
 export { SmppService, type SentMessage } from './smpp.service.js';
 export { SMPP_OPTIONS } from './smpp.constants.js';
 
@@ -23,7 +27,15 @@ export type { EncodingChoice, MessageEncoding } from './messages/encoding/segmen
 // Binds
 export { BindManager, BindTimeoutError, type DeliverContext } from './binds/bind-manager.js';
 export type { AccountBindStatus, BindSlotState, BindStatus } from './binds/bind-status.js';
-export { type BindAllocator, type BindLease, InProcessBindAllocator } from './binds/bind-allocator.js';
+export {
+  type BindAllocator,
+  type BindLease,
+  InProcessBindAllocator,
+} from './binds/bind-allocator.js';
+export {
+  PostgresBindAllocator,
+  type PostgresBindAllocatorOptions,
+} from './binds/postgres-bind-allocator.js';
 export type { BindMode, SessionTlsOptions } from './session/session.types.js';
 
 // Events
@@ -36,7 +48,11 @@ export {
   MessageSubmittedEvent,
   ReceiptReceivedEvent,
 } from './events/message-events.js';
-export { SmppTelemetry, type ReceiptObservation, type SubmitObservation } from './telemetry/smpp-telemetry.js';
+export {
+  SmppTelemetry,
+  type ReceiptObservation,
+  type SubmitObservation,
+} from './telemetry/smpp-telemetry.js';
 
 // Errors
 export {
@@ -52,7 +68,11 @@ export {
   SmppValidationError,
 } from './errors.js';
 export { MessageNotSubmittedError, SubmitWaitTimeoutError } from './dispatch/submit-waiters.js';
-export { CommandStatus, commandStatusName, type CommandStatusName } from './protocol/command-status.js';
+export {
+  CommandStatus,
+  commandStatusName,
+  type CommandStatusName,
+} from './protocol/command-status.js';
 export { errorReason } from './receipts/error-reasons.js';
 
 // Persistence

@@ -66,7 +66,11 @@ export class SmppMessaging implements OnModuleInit {
       this.afterCommit(await this.receiptStore.recordReceipts(items));
       return items.map(() => undefined);
     });
-    const router = new DeliverRouter(this.receipts, new InboundStore(this.dataSource, recordEvents), this.outbox);
+    const router = new DeliverRouter(
+      this.receipts,
+      new InboundStore(this.dataSource, recordEvents),
+      this.outbox,
+    );
     this.binds.setDeliverHandler((context, deliver) => router.handle(context, deliver));
     for (const account of this.options.accounts) {
       this.dispatchers.set(
@@ -120,7 +124,11 @@ export class SmppMessaging implements OnModuleInit {
   }
 
   private afterCommit(events: PendingEvent[]): void {
-    this.waiters.changed(events.map((e) => (e.payload as { messageId?: string }).messageId).filter((id): id is string => !!id));
+    this.waiters.changed(
+      events
+        .map((e) => (e.payload as { messageId?: string }).messageId)
+        .filter((id): id is string => !!id),
+    );
     void this.outbox.publish(events);
   }
 
@@ -129,7 +137,10 @@ export class SmppMessaging implements OnModuleInit {
     this.recovering = true;
     try {
       for (const account of this.options.accounts) {
-        const { parts, events } = await this.receiptStore.recoverExpiredClaims(account.name, account.delivery === 'at-least-once');
+        const { parts, events } = await this.receiptStore.recoverExpiredClaims(
+          account.name,
+          account.delivery === 'at-least-once',
+        );
         if (parts > 0) {
           this.logger.warn(
             `${parts} part(s) of "${account.name}" were claimed by a process that stopped before storing their outcome: ${account.delivery === 'at-least-once' ? 're-queued' : 'marked unknown (not re-sent)'}`,
@@ -140,7 +151,9 @@ export class SmppMessaging implements OnModuleInit {
       }
       await this.outbox.recover(ORPHAN_EVENT_AGE_MS);
     } catch (error) {
-      this.logger.warn(`Recovery pass failed (${(error as Error).message}); it runs again in ${RECOVERY_EVERY_MS / 1000} s`);
+      this.logger.warn(
+        `Recovery pass failed (${(error as Error).message}); it runs again in ${RECOVERY_EVERY_MS / 1000} s`,
+      );
     } finally {
       this.recovering = false;
     }
@@ -158,7 +171,9 @@ export class SmppMessaging implements OnModuleInit {
   }
 
   private async checkSchema(): Promise<void> {
-    const [row] = (await this.dataSource.query(`SELECT to_regclass('smpp_message_parts') IS NOT NULL AS ok`)) as Array<{ ok: boolean }>;
+    const [row] = (await this.dataSource.query(
+      `SELECT to_regclass('smpp_message_parts') IS NOT NULL AS ok`,
+    )) as Array<{ ok: boolean }>;
     if (!row?.ok) {
       throw new SmppConfigError([
         'database: the smpp_ tables do not exist. Run the SMPP migrations: add SMPP_MIGRATIONS to the DataSource with migrationsRun: true, or run `typeorm migration:run -d <your data source>`.',

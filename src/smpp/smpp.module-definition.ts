@@ -9,5 +9,8 @@ export const {
 } = new ConfigurableModuleBuilder<SmppModuleOptions>()
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createSmppOptions')
-  .setExtras({ isGlobal: false }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
+  .setExtras({ isGlobal: false }, (definition, extras) => ({
+    ...definition,
+    global: extras.isGlobal,
+  }))
   .build();

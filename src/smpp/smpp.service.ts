@@ -38,7 +38,12 @@ export class SmppService {
    * Bad input rejects with SmppValidationError before anything is stored.
    */
   async send(input: SendOptions): Promise<SentMessage> {
-    const draft = draftMessage(input, this.accounts, this.options.accounts[0].name, this.options.messages);
+    const draft = draftMessage(
+      input,
+      this.accounts,
+      this.options.accounts[0].name,
+      this.options.messages,
+    );
     const outcome = await this.messaging.insert(draft);
     let message: SmppMessageView;
     if (outcome.created) {
@@ -50,7 +55,10 @@ export class SmppService {
       message = existing;
     }
     if (input.waitFor === 'submitted') {
-      message = await this.messaging.waiters.waitUntilSubmitted(message, input.waitTimeoutMs ?? 60_000);
+      message = await this.messaging.waiters.waitUntilSubmitted(
+        message,
+        input.waitTimeoutMs ?? 60_000,
+      );
     }
     return { ...message, created: outcome.created };
   }

@@ -4,14 +4,25 @@ import type { SmscSimulator } from '../../src/simulator/index.js';
 import { SmppConfigError } from '../../src/smpp/errors.js';
 import { CommandStatus } from '../../src/smpp/protocol/command-status.js';
 import { SmppModule } from '../../src/smpp/smpp.module.js';
-import { createSmppTestApp, eventually, RecordingLogger, type SmppTestApp, startSimulator } from '../support/smpp-app.js';
+import {
+  createSmppTestApp,
+  eventually,
+  RecordingLogger,
+  type SmppTestApp,
+  startSimulator,
+} from '../support/smpp-app.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
 });
 
-async function setup(options: Parameters<typeof createSmppTestApp>[0] extends infer O ? Omit<O & object, 'simulator'> : never, sim?: SmscSimulator) {
+async function setup(
+  options: Parameters<typeof createSmppTestApp>[0] extends infer O
+    ? Omit<O & object, 'simulator'>
+    : never,
+  sim?: SmscSimulator,
+) {
   const simulator = sim ?? (await startSimulator());
   if (!sim) cleanups.push(() => simulator.stop());
   const t = await createSmppTestApp({ simulator, ...options });
@@ -26,7 +37,10 @@ function binds(t: SmppTestApp) {
 describe('binds', () => {
   it('binds transmitters and receivers as configured and reports them without the password', async () => {
     const { sim, t } = await setup({ account: { binds: { transmitters: 2, receivers: 1 } } });
-    await eventually(() => binds(t).bound.receiver === 1 && binds(t).bound.transmitter === 2, 'all binds');
+    await eventually(
+      () => binds(t).bound.receiver === 1 && binds(t).bound.transmitter === 2,
+      'all binds',
+    );
     expect(binds(t)).toMatchObject({
       account: 'default',
       systemId: 'smppuser',
@@ -56,14 +70,22 @@ describe('binds', () => {
     sim.setPassword('smppuser', 'changed');
     const logger = new RecordingLogger();
     // Scaled: maxDelayMs 1 s stands for 60 s, so "at most 6 a minute" becomes at most 6 in 6 s.
-    const { t } = await setup({ logger, module: { reconnect: { initialDelayMs: 50, maxDelayMs: 1000 }, waitForBindMs: undefined } }, sim);
+    const { t } = await setup(
+      {
+        logger,
+        module: { reconnect: { initialDelayMs: 50, maxDelayMs: 1000 }, waitForBindMs: undefined },
+      },
+      sim,
+    );
     const start = Date.now();
     await new Promise((r) => setTimeout(r, 3000));
     const attempts = sim.stats.bindAttempts;
     const elapsed = Date.now() - start;
     expect(attempts).toBeLessThanOrEqual(Math.ceil(elapsed / 1000 / 0.8) + 1);
     expect(attempts).toBeGreaterThanOrEqual(2);
-    const refusals = logger.lines.filter((l) => l.level === 'error' && /ESME_RINVPASWD/.test(l.message));
+    const refusals = logger.lines.filter(
+      (l) => l.level === 'error' && /ESME_RINVPASWD/.test(l.message),
+    );
     expect(refusals).toHaveLength(1);
     expect(refusals[0].message).toMatch(/password is wrong/);
     expect(logger.text()).not.toContain('secret');
@@ -74,7 +96,9 @@ describe('binds', () => {
   it('detects a silent SMSC within enquire_link interval + response timeout and re-binds', async () => {
     const { sim, t } = await setup({ account: { enquireLinkMs: 300, responseTimeoutMs: 300 } });
     const downs: number[] = [];
-    t.app.get((await import('@nestjs/event-emitter')).EventEmitter2).on('smpp.bind.down', () => downs.push(Date.now()));
+    t.app
+      .get((await import('@nestjs/event-emitter')).EventEmitter2)
+      .on('smpp.bind.down', () => downs.push(Date.now()));
     await eventually(() => binds(t).canSend, 'bound');
     const silentAt = Date.now();
     sim.goSilent(true);
@@ -86,11 +110,26 @@ describe('binds', () => {
   });
 
   it('a malformed PDU drops only that session, which re-binds', async () => {
-    const sim = await startSimulator({ accounts: [{ systemId: 'acc_a', password: 'pw' }, { systemId: 'acc_b', password: 'pw' }] });
+    const sim = await startSimulator({
+      accounts: [
+        { systemId: 'acc_a', password: 'pw' },
+        { systemId: 'acc_b', password: 'pw' },
+      ],
+    });
     cleanups.push(() => sim.stop());
-    const { t } = await setup({ accounts: [{ name: 'a', systemId: 'acc_a', password: 'pw' }, { name: 'b', systemId: 'acc_b', password: 'pw' }] }, sim);
+    const { t } = await setup(
+      {
+        accounts: [
+          { name: 'a', systemId: 'acc_a', password: 'pw' },
+          { name: 'b', systemId: 'acc_b', password: 'pw' },
+        ],
+      },
+      sim,
+    );
     const downs: string[] = [];
-    t.app.get((await import('@nestjs/event-emitter')).EventEmitter2).on('smpp.bind.down', (e: { account: string }) => downs.push(e.account));
+    t.app
+      .get((await import('@nestjs/event-emitter')).EventEmitter2)
+      .on('smpp.bind.down', (e: { account: string }) => downs.push(e.account));
     await eventually(() => t.smpp.bindStatus().every((a) => a.canSend), 'both bound');
     for (const kind of ['length-8', 'oversized-length', 'truncated-tlv', 'random-bytes'] as const) {
       sim.sendMalformed(kind, { systemId: 'acc_a' });
@@ -99,7 +138,12 @@ describe('binds', () => {
       expect(downs.every((a) => a === 'a')).toBe(true);
       downs.length = 0;
     }
-    const sent = await t.smpp.send({ account: 'a', to: '+6591234000', text: 'still works', waitFor: 'submitted' });
+    const sent = await t.smpp.send({
+      account: 'a',
+      to: '+6591234000',
+      text: 'still works',
+      waitFor: 'submitted',
+    });
     expect(sent.status).toMatch(/submitted|delivered/);
   });
 
@@ -119,7 +163,15 @@ describe('binds', () => {
     const error = await Test.createTestingModule({
       imports: [
         SmppModule.forRoot({
-          accounts: [{ name: 'x', systemId: 'much_too_long_system_id', password: 'waytoolongpw', region: 'mars' as never, binds: { transceivers: 5 } }],
+          accounts: [
+            {
+              name: 'x',
+              systemId: 'much_too_long_system_id',
+              password: 'waytoolongpw',
+              region: 'mars' as never,
+              binds: { transceivers: 5 },
+            },
+          ],
         }),
       ],
     })
@@ -138,7 +190,20 @@ describe('binds', () => {
     const sim = await startSimulator();
     cleanups.push(() => sim.stop());
     const moduleRef = await Test.createTestingModule({
-      imports: [SmppModule.forRoot({ accounts: [{ name: 'd', systemId: 'smppuser', password: 'secret', host: '127.0.0.1', port: sim.port, tls: false }] })],
+      imports: [
+        SmppModule.forRoot({
+          accounts: [
+            {
+              name: 'd',
+              systemId: 'smppuser',
+              password: 'secret',
+              host: '127.0.0.1',
+              port: sim.port,
+              tls: false,
+            },
+          ],
+        }),
+      ],
     }).compile();
     moduleRef.useLogger(false);
     const app = moduleRef.createNestApplication();
@@ -152,7 +217,9 @@ describe('binds', () => {
     const sim = await startSimulator();
     cleanups.push(() => sim.stop());
     sim.refuseBinds(CommandStatus.ESME_RBINDFAIL);
-    const error = await createSmppTestApp({ simulator: sim, module: { waitForBindMs: 500 } }).catch((e: unknown) => e);
+    const error = await createSmppTestApp({ simulator: sim, module: { waitForBindMs: 500 } }).catch(
+      (e: unknown) => e,
+    );
     expect((error as Error).name).toBe('BindTimeoutError');
     expect((error as Error).message).toMatch(/ESME_RBINDFAIL/);
   });

@@ -6,7 +6,9 @@ const options = { initialDelayMs: 1000, maxDelayMs: 60_000, multiplier: 2, jitte
 describe('Backoff', () => {
   it('doubles from the initial delay up to the maximum', () => {
     const b = new Backoff(options, () => 0.5);
-    expect(Array.from({ length: 8 }, () => b.next())).toEqual([1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000]);
+    expect(Array.from({ length: 8 }, () => b.next())).toEqual([
+      1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000,
+    ]);
   });
 
   it('spreads each delay by the jitter but never above the maximum', () => {

@@ -30,7 +30,12 @@ describe('resolveSmppOptions', () => {
       responseTimeoutMs: 10_000,
       delivery: 'at-most-once',
     });
-    expect(reconnect).toEqual({ initialDelayMs: 1000, maxDelayMs: 60_000, multiplier: 2, jitter: 0.2 });
+    expect(reconnect).toEqual({
+      initialDelayMs: 1000,
+      maxDelayMs: 60_000,
+      multiplier: 2,
+      jitter: 0.2,
+    });
   });
 
   it('maps regions to hosts and tls:false to the plain port 2775', () => {
@@ -48,9 +53,21 @@ describe('resolveSmppOptions', () => {
 
   it('lets host and port override the region preset (simulator, other SMSCs)', () => {
     const { accounts } = resolveSmppOptions({
-      accounts: [{ ...account, host: '127.0.0.1', port: 12775, tls: false, binds: { transmitters: 2, receivers: 1 } }],
+      accounts: [
+        {
+          ...account,
+          host: '127.0.0.1',
+          port: 12775,
+          tls: false,
+          binds: { transmitters: 2, receivers: 1 },
+        },
+      ],
     });
-    expect(accounts[0]).toMatchObject({ host: '127.0.0.1', port: 12775, binds: ['transmitter', 'transmitter', 'receiver'] });
+    expect(accounts[0]).toMatchObject({
+      host: '127.0.0.1',
+      port: 12775,
+      binds: ['transmitter', 'transmitter', 'receiver'],
+    });
   });
 
   it('names every bad field in one error', () => {
@@ -82,7 +99,9 @@ describe('resolveSmppOptions', () => {
   });
 
   it('never echoes the password in an error', () => {
-    const issues = issuesOf(() => resolveSmppOptions({ accounts: [{ ...account, password: 'hunter2-but-long' }] }));
+    const issues = issuesOf(() =>
+      resolveSmppOptions({ accounts: [{ ...account, password: 'hunter2-but-long' }] }),
+    );
     expect(issues.join('\n')).not.toContain('hunter2');
   });
 
@@ -102,11 +121,19 @@ describe('resolveSmppOptions', () => {
 
   it('refuses binds given both ways or none', () => {
     const issues = issuesOf(() =>
-      resolveSmppOptions({ accounts: [{ ...account, binds: { transceivers: 1, transmitters: 1 } as never }] }),
+      resolveSmppOptions({
+        accounts: [{ ...account, binds: { transceivers: 1, transmitters: 1 } as never }],
+      }),
     );
-    expect(issues[0]).toMatch(/either \{ transceivers: n \} or \{ transmitters: n, receivers: m \}/);
+    expect(issues[0]).toMatch(
+      /either \{ transceivers: n \} or \{ transmitters: n, receivers: m \}/,
+    );
     expect(
-      issuesOf(() => resolveSmppOptions({ accounts: [{ ...account, binds: { transmitters: 0, receivers: 0 } }] }))[0],
+      issuesOf(() =>
+        resolveSmppOptions({
+          accounts: [{ ...account, binds: { transmitters: 0, receivers: 0 } }],
+        }),
+      )[0],
     ).toMatch(/at least one bind/);
   });
 });

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SmscSimulator } from '../../src/simulator/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { createSmppTestApp, eventually, type SmppTestApp, startSimulator } from '../support/smpp-app.js';
+import {
+  createSmppTestApp,
+  eventually,
+  type SmppTestApp,
+  startSimulator,
+} from '../support/smpp-app.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 
 describe('database cut while a receipt arrives', () => {
@@ -11,7 +16,9 @@ describe('database cut while a receipt arrives', () => {
   let t: SmppTestApp;
 
   beforeAll(async () => {
-    sim = await startSimulator({ receipts: { delayMs: 300, redeliverDelayMs: 200, responseTimeoutMs: 1000 } });
+    sim = await startSimulator({
+      receipts: { delayMs: 300, redeliverDelayMs: 200, responseTimeoutMs: 1000 },
+    });
     db = await createTestDatabase();
     const url = new URL(db.url);
     proxy = new TcpProxy(url.hostname, Number(url.port || 5432));
@@ -32,13 +39,21 @@ describe('database cut while a receipt arrives', () => {
     const sent = await t.smpp.send({ to: '+6591232000', text: 'db outage', waitFor: 'submitted' });
     proxy.disconnect();
     const ackedBefore = sim.stats.receiptsAcked;
-    await eventually(() => sim.stats.receiptsRedelivered >= 1, 'the SMSC re-sending the refused receipt', 10_000);
+    await eventually(
+      () => sim.stats.receiptsRedelivered >= 1,
+      'the SMSC re-sending the refused receipt',
+      10_000,
+    );
     expect(sim.stats.receiptsAcked).toBe(ackedBefore);
     proxy.restore();
-    const done = await eventually(async () => {
-      const m = await t.smpp.getMessage(sent.id).catch(() => null);
-      return m?.status === 'delivered' ? m : null;
-    }, 'delivered after the database is back', 20_000);
+    const done = await eventually(
+      async () => {
+        const m = await t.smpp.getMessage(sent.id).catch(() => null);
+        return m?.status === 'delivered' ? m : null;
+      },
+      'delivered after the database is back',
+      20_000,
+    );
     expect(done.parts[0].receiptStat).toBe('DELIVRD');
     const receipts: Array<{ n: string }> = await db.dataSource.query(
       `SELECT count(*) AS n FROM smpp_receipts WHERE smsc_message_id = $1`,
@@ -46,6 +61,12 @@ describe('database cut while a receipt arrives', () => {
     );
     expect(Number(receipts[0].n)).toBe(1);
     await eventually(() => sim.pendingReceipts === 0, 'every receipt acknowledged');
-    expect(t.events.filter((e) => e.name === 'smpp.message.delivered' && (e.payload as { messageId: string }).messageId === sent.id)).toHaveLength(1);
+    expect(
+      t.events.filter(
+        (e) =>
+          e.name === 'smpp.message.delivered' &&
+          (e.payload as { messageId: string }).messageId === sent.id,
+      ),
+    ).toHaveLength(1);
   });
 });

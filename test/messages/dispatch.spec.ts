@@ -4,13 +4,21 @@ import { MessageNotSubmittedError } from '../../src/smpp/dispatch/submit-waiters
 import { SmppValidationError } from '../../src/smpp/errors.js';
 import type { SmppMessageView } from '../../src/smpp/messages/message-view.js';
 import { CommandStatus } from '../../src/smpp/protocol/command-status.js';
-import { createSmppTestApp, eventually, type SmppTestApp, startSimulator } from '../support/smpp-app.js';
+import {
+  createSmppTestApp,
+  eventually,
+  type SmppTestApp,
+  startSimulator,
+} from '../support/smpp-app.js';
 
 async function until(t: SmppTestApp, id: string, statuses: string[]): Promise<SmppMessageView> {
-  return eventually(async () => {
-    const m = await t.smpp.getMessage(id);
-    return m && statuses.includes(m.status) ? m : null;
-  }, `message ${id} to be ${statuses.join('/')}`);
+  return eventually(
+    async () => {
+      const m = await t.smpp.getMessage(id);
+      return m && statuses.includes(m.status) ? m : null;
+    },
+    `message ${id} to be ${statuses.join('/')}`,
+  );
 }
 
 describe('dispatch: idempotency, retries, refusals, lost connections', () => {
@@ -28,13 +36,18 @@ describe('dispatch: idempotency, retries, refusals, lost connections', () => {
 
   it('sends a clientRef once under 20 concurrent sends and returns the same message to all', async () => {
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => t.smpp.send({ to: '+6591231000', text: 'idempotent', clientRef: 'order-42' })),
+      Array.from({ length: 20 }, () =>
+        t.smpp.send({ to: '+6591231000', text: 'idempotent', clientRef: 'order-42' }),
+      ),
     );
     expect(new Set(results.map((r) => r.id)).size).toBe(1);
     expect(results.filter((r) => r.created)).toHaveLength(1);
     await until(t, results[0].id, ['delivered']);
     expect(sim.submits.filter((s) => s.destinationAddr === '6591231000')).toHaveLength(1);
-    expect(await t.smpp.findByClientRef('default', 'order-42')).toMatchObject({ id: results[0].id, status: 'delivered' });
+    expect(await t.smpp.findByClientRef('default', 'order-42')).toMatchObject({
+      id: results[0].id,
+      status: 'delivered',
+    });
   });
 
   it('retries throttled submits with backoff and delivers them', async () => {
@@ -42,7 +55,10 @@ describe('dispatch: idempotency, retries, refusals, lost connections', () => {
     const sent = await t.smpp.send({ to: '+6591231100', text: 'throttled first' });
     const done = await until(t, sent.id, ['delivered']);
     expect(done.parts[0].status).toBe('delivered');
-    const [part]: Array<{ attempts: number }> = await t.db.dataSource.query(`SELECT attempts FROM smpp_message_parts WHERE message_id = $1`, [sent.id]);
+    const [part]: Array<{ attempts: number }> = await t.db.dataSource.query(
+      `SELECT attempts FROM smpp_message_parts WHERE message_id = $1`,
+      [sent.id],
+    );
     expect(part.attempts).toBe(3);
   });
 
@@ -50,9 +66,26 @@ describe('dispatch: idempotency, retries, refusals, lost connections', () => {
     sim.failNextSubmits(1, CommandStatus.ESME_RINVDSTADR);
     const sent = await t.smpp.send({ to: '+6591231200', text: 'bad destination' });
     const done = await until(t, sent.id, ['failed']);
-    expect(done).toMatchObject({ errorCode: CommandStatus.ESME_RINVDSTADR, errorStatus: 'ESME_RINVDSTADR' });
-    await eventually(() => t.events.some((e) => e.name === 'smpp.message.failed' && (e.payload as { messageId: string }).messageId === sent.id), 'failed event');
-    expect(t.events.filter((e) => e.name === 'smpp.message.failed' && (e.payload as { messageId: string }).messageId === sent.id)).toHaveLength(1);
+    expect(done).toMatchObject({
+      errorCode: CommandStatus.ESME_RINVDSTADR,
+      errorStatus: 'ESME_RINVDSTADR',
+    });
+    await eventually(
+      () =>
+        t.events.some(
+          (e) =>
+            e.name === 'smpp.message.failed' &&
+            (e.payload as { messageId: string }).messageId === sent.id,
+        ),
+      'failed event',
+    );
+    expect(
+      t.events.filter(
+        (e) =>
+          e.name === 'smpp.message.failed' &&
+          (e.payload as { messageId: string }).messageId === sent.id,
+      ),
+    ).toHaveLength(1);
   });
 
   it('waitFor submitted resolves once the SMSC accepted every part', async () => {
@@ -65,7 +98,9 @@ describe('dispatch: idempotency, retries, refusals, lost connections', () => {
 
   it('waitFor submitted rejects with the SMPP status when the SMSC refuses', async () => {
     sim.failNextSubmits(1, CommandStatus.ESME_RINVSRCADR);
-    const error = await t.smpp.send({ to: '+6591231400', text: 'refused', waitFor: 'submitted' }).catch((e: unknown) => e);
+    const error = await t.smpp
+      .send({ to: '+6591231400', text: 'refused', waitFor: 'submitted' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MessageNotSubmittedError);
     expect((error as MessageNotSubmittedError).smsMessage.errorStatus).toBe('ESME_RINVSRCADR');
   });
@@ -74,7 +109,11 @@ describe('dispatch: idempotency, retries, refusals, lost connections', () => {
     sim.dropAfterSubmit(1);
     const lost = await t.smpp.send({ to: '+6591231500', text: 'in flight' });
     const m = await until(t, lost.id, ['unknown']);
-    expect(m.parts[0]).toMatchObject({ status: 'unknown', smscMessageId: null, errorStatus: 'NO_RESPONSE' });
+    expect(m.parts[0]).toMatchObject({
+      status: 'unknown',
+      smscMessageId: null,
+      errorStatus: 'NO_RESPONSE',
+    });
     const after = await t.smpp.send({ to: '+6591231502', text: 'after the drop' });
     await until(t, after.id, ['delivered']);
     expect((await t.smpp.getMessage(lost.id))?.status).toBe('unknown');
@@ -86,31 +125,51 @@ describe('dispatch: idempotency, retries, refusals, lost connections', () => {
     const inFlight = await Promise.all(
       Array.from({ length: 5 }, (_, i) => t.smpp.send({ to: `+659123160${i}`, text: `slow ${i}` })),
     );
-    await eventually(() => sim.submits.filter((s) => s.destinationAddr.startsWith('65912316')).length === 5, 'all 5 submitted');
+    await eventually(
+      () => sim.submits.filter((s) => s.destinationAddr.startsWith('65912316')).length === 5,
+      'all 5 submitted',
+    );
     sim.dropAllConnections();
     sim.setSubmitResponseDelay(0);
     for (const m of inFlight) await until(t, m.id, ['unknown']);
     const rest = await Promise.all(
-      Array.from({ length: 5 }, (_, i) => t.smpp.send({ to: `+659123170${i}`, text: `after ${i}` })),
+      Array.from({ length: 5 }, (_, i) =>
+        t.smpp.send({ to: `+659123170${i}`, text: `after ${i}` }),
+      ),
     );
     for (const m of rest) await until(t, m.id, ['delivered']);
-    for (const m of inFlight) expect(sim.submits.filter((s) => s.destinationAddr === m.to)).toHaveLength(1);
+    for (const m of inFlight)
+      expect(sim.submits.filter((s) => s.destinationAddr === m.to)).toHaveLength(1);
   });
 
   it('refuses bad input before storing anything, naming every field', async () => {
-    const before: Array<{ n: string }> = await t.db.dataSource.query(`SELECT count(*) AS n FROM smpp_messages`);
+    const before: Array<{ n: string }> = await t.db.dataSource.query(
+      `SELECT count(*) AS n FROM smpp_messages`,
+    );
     const error = await t.smpp
-      .send({ to: '12', text: '', from: 'ThisSenderIsWayTooLong', account: 'nope', encoding: 'ebcdic' as never })
+      .send({
+        to: '12',
+        text: '',
+        from: 'ThisSenderIsWayTooLong',
+        account: 'nope',
+        encoding: 'ebcdic' as never,
+      })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SmppValidationError);
     const fields = (error as SmppValidationError).errors.map((e) => e.field).sort();
     expect(fields).toEqual(['account', 'encoding', 'from', 'text', 'to']);
-    const gsmOnly = await t.smpp.send({ to: '+6591231600', text: '你好', encoding: 'gsm7' }).catch((e: unknown) => e);
+    const gsmOnly = await t.smpp
+      .send({ to: '+6591231600', text: '你好', encoding: 'gsm7' })
+      .catch((e: unknown) => e);
     expect((gsmOnly as SmppValidationError).errors[0]).toMatchObject({ field: 'text' });
     expect((gsmOnly as SmppValidationError).errors[0].message).toMatch(/你|ucs2/);
-    const tooLong = await t.smpp.send({ to: '+6591231600', text: 'y'.repeat(153 * 10 + 1) }).catch((e: unknown) => e);
+    const tooLong = await t.smpp
+      .send({ to: '+6591231600', text: 'y'.repeat(153 * 10 + 1) })
+      .catch((e: unknown) => e);
     expect((tooLong as SmppValidationError).errors[0].field).toBe('text');
-    const after: Array<{ n: string }> = await t.db.dataSource.query(`SELECT count(*) AS n FROM smpp_messages`);
+    const after: Array<{ n: string }> = await t.db.dataSource.query(
+      `SELECT count(*) AS n FROM smpp_messages`,
+    );
     expect(after[0].n).toBe(before[0].n);
   });
 
@@ -126,7 +185,9 @@ describe('dispatch: idempotency, retries, refusals, lost connections', () => {
     const records = sim.submits.filter((s) => s.destinationAddr === '6591231800');
     expect(records).toHaveLength(2);
     expect(records.every((r) => r.dataCoding === 8 && (r.esmClass & 0x40) === 0x40)).toBe(true);
-    const refs = new Set(records.map((r) => r.shortMessage.subarray(0, 6).toString('hex').slice(0, 8)));
+    const refs = new Set(
+      records.map((r) => r.shortMessage.subarray(0, 6).toString('hex').slice(0, 8)),
+    );
     expect(refs.size).toBe(1);
   });
 });

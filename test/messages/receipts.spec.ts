@@ -1,9 +1,19 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SmscSimulator } from '../../src/simulator/index.js';
 import type { SmppMessageView } from '../../src/smpp/messages/message-view.js';
-import { createSmppTestApp, eventually, type SmppTestApp, startSimulator } from '../support/smpp-app.js';
+import {
+  createSmppTestApp,
+  eventually,
+  type SmppTestApp,
+  startSimulator,
+} from '../support/smpp-app.js';
 
-async function until(t: SmppTestApp, id: string, statuses: string[], what = statuses.join('/')): Promise<SmppMessageView> {
+async function until(
+  t: SmppTestApp,
+  id: string,
+  statuses: string[],
+  what = statuses.join('/'),
+): Promise<SmppMessageView> {
   return eventually(async () => {
     const m = await t.smpp.getMessage(id);
     return m && statuses.includes(m.status) ? m : null;
@@ -11,7 +21,9 @@ async function until(t: SmppTestApp, id: string, statuses: string[], what = stat
 }
 
 function eventsFor(t: SmppTestApp, id: string, name: string) {
-  return t.events.filter((e) => e.name === name && (e.payload as { messageId?: string }).messageId === id);
+  return t.events.filter(
+    (e) => e.name === name && (e.payload as { messageId?: string }).messageId === id,
+  );
 }
 
 describe('receipts: any bind, early, duplicated, intermediate', () => {
@@ -20,7 +32,10 @@ describe('receipts: any bind, early, duplicated, intermediate', () => {
 
   beforeAll(async () => {
     sim = await startSimulator({ receipts: { delayMs: 10, target: 'round-robin' } });
-    t = await createSmppTestApp({ simulator: sim, account: { binds: { transmitters: 1, receivers: 2 } } });
+    t = await createSmppTestApp({
+      simulator: sim,
+      account: { binds: { transmitters: 1, receivers: 2 } },
+    });
   });
   afterEach(() => {
     sim.receiptBeforeResponse(false);
@@ -33,12 +48,20 @@ describe('receipts: any bind, early, duplicated, intermediate', () => {
   });
 
   it('matches receipts that arrive on a receiver bind other than the transmitter that submitted', async () => {
-    const sent = await Promise.all(Array.from({ length: 6 }, (_, i) => t.smpp.send({ to: `+6591230${100 + i}`, text: `rx ${i}` })));
+    const sent = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        t.smpp.send({ to: `+6591230${100 + i}`, text: `rx ${i}` }),
+      ),
+    );
     const done = await Promise.all(sent.map((m) => until(t, m.id, ['delivered'])));
     const smscIds = new Set(done.map((m) => m.parts[0].smscMessageId));
     // One smpp.receipt.received per receipt, on arrival (its messageId is null when it was parked).
     const receiptEvents = await eventually(() => {
-      const r = t.events.filter((e) => e.name === 'smpp.receipt.received' && smscIds.has((e.payload as { smscMessageId: string }).smscMessageId));
+      const r = t.events.filter(
+        (e) =>
+          e.name === 'smpp.receipt.received' &&
+          smscIds.has((e.payload as { smscMessageId: string }).smscMessageId),
+      );
       return r.length >= 6 ? r : null;
     }, 'receipt events');
     expect(receiptEvents).toHaveLength(6);
@@ -46,7 +69,10 @@ describe('receipts: any bind, early, duplicated, intermediate', () => {
       `SELECT DISTINCT bind_label FROM smpp_receipts WHERE part_id IN (SELECT id FROM smpp_message_parts WHERE message_id = ANY($1::uuid[]))`,
       [sent.map((m) => m.id)],
     );
-    expect(rows.map((r) => r.bind_label).sort()).toEqual(['default/receiver#2', 'default/receiver#3']);
+    expect(rows.map((r) => r.bind_label).sort()).toEqual([
+      'default/receiver#2',
+      'default/receiver#3',
+    ]);
   });
 
   it('parks a receipt that arrives before its submit_sm_resp and matches it when the id is stored', async () => {
@@ -80,9 +106,18 @@ describe('receipts: any bind, early, duplicated, intermediate', () => {
 
   it('records intermediate ENROUTE without ending the message, then the final state', async () => {
     await sim.stop();
-    const sim2 = await startSimulator({ port: sim.port, receipts: { delayMs: 100, enroute: true } });
+    const sim2 = await startSimulator({
+      port: sim.port,
+      receipts: { delayMs: 100, enroute: true },
+    });
     try {
-      const sent = await eventually(() => t.smpp.send({ to: '+6591230400', text: 'enroute', waitFor: 'submitted' }).catch(() => null), 'rebound');
+      const sent = await eventually(
+        () =>
+          t.smpp
+            .send({ to: '+6591230400', text: 'enroute', waitFor: 'submitted' })
+            .catch(() => null),
+        'rebound',
+      );
       const stats: Array<{ stat: string; final: boolean }> = await eventually(async () => {
         const r: Array<{ stat: string; final: boolean }> = await t.db.dataSource.query(
           `SELECT stat, final FROM smpp_receipts WHERE smsc_message_id = $1 ORDER BY received_at`,
@@ -108,7 +143,10 @@ describe('receipts: any bind, early, duplicated, intermediate', () => {
     const done = await until(t, sent.id, ['undeliverable']);
     expect(done).toMatchObject({ errorCode: 1, errorStatus: 'UNDELIV' });
     expect(done.errorReason).toMatch(/absent subscriber/i);
-    const failed = await eventually(() => eventsFor(t, sent.id, 'smpp.message.failed')[0], 'failed event');
+    const failed = await eventually(
+      () => eventsFor(t, sent.id, 'smpp.message.failed')[0],
+      'failed event',
+    );
     expect(failed.payload).toMatchObject({ status: 'undeliverable', errorCode: 1 });
   });
 });
@@ -117,7 +155,11 @@ describe('receipts with ids in another form: hex in the response, decimal in the
   let sim: SmscSimulator;
   let t: SmppTestApp;
   beforeAll(async () => {
-    sim = await startSimulator({ messageIdStyle: 'hex', receiptIdStyle: 'decimal', receipts: { delayMs: 10 } });
+    sim = await startSimulator({
+      messageIdStyle: 'hex',
+      receiptIdStyle: 'decimal',
+      receipts: { delayMs: 10 },
+    });
     t = await createSmppTestApp({ simulator: sim });
   });
   afterAll(async () => {

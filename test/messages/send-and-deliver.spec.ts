@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SmscSimulator } from '../../src/simulator/index.js';
-import { createSmppTestApp, eventually, type SmppTestApp, startSimulator } from '../support/smpp-app.js';
+import {
+  createSmppTestApp,
+  eventually,
+  type SmppTestApp,
+  startSimulator,
+} from '../support/smpp-app.js';
 
 describe('send() through the simulator, receipt matched, events after commit', () => {
   let sim: SmscSimulator;
@@ -17,7 +22,13 @@ describe('send() through the simulator, receipt matched, events after commit', (
 
   it('queues durably, submits, and marks the message delivered by its receipt', async () => {
     const sent = await t.smpp.send({ to: '+65 9123 4567', text: 'Your code is 123456' });
-    expect(sent).toMatchObject({ status: 'queued', to: '6591234567', from: 'TestBrand', encoding: 'gsm7', created: true });
+    expect(sent).toMatchObject({
+      status: 'queued',
+      to: '6591234567',
+      from: 'TestBrand',
+      encoding: 'gsm7',
+      created: true,
+    });
     const done = await eventually(async () => {
       const m = await t.smpp.getMessage(sent.id);
       return m?.status === 'delivered' ? m : null;
@@ -27,15 +38,27 @@ describe('send() through the simulator, receipt matched, events after commit', (
     expect(done.parts[0].receiptStat).toBe('DELIVRD');
     expect(done.doneAt).toBeInstanceOf(Date);
     const names = await eventually(() => {
-      const n = t.events.filter((e) => (e.payload as { messageId?: string }).messageId === sent.id).map((e) => e.name);
+      const n = t.events
+        .filter((e) => (e.payload as { messageId?: string }).messageId === sent.id)
+        .map((e) => e.name);
       return n.includes('smpp.message.delivered') ? n : null;
     }, 'events');
-    expect(names).toEqual(expect.arrayContaining(['smpp.message.submitted', 'smpp.receipt.received', 'smpp.message.delivered']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'smpp.message.submitted',
+        'smpp.receipt.received',
+        'smpp.message.delivered',
+      ]),
+    );
     expect(names.filter((n) => n === 'smpp.message.delivered')).toHaveLength(1);
   });
 
   it('sends the exact GSM bytes with data_coding 0', async () => {
-    const sent = await t.smpp.send({ to: '+6591234500', text: 'Price: 5€ [ok]', waitFor: 'submitted' });
+    const sent = await t.smpp.send({
+      to: '+6591234500',
+      text: 'Price: 5€ [ok]',
+      waitFor: 'submitted',
+    });
     expect(sent.status).toMatch(/submitted|delivered/);
     const record = sim.submits.find((s) => s.messageId === sent.parts[0].smscMessageId);
     expect(record?.dataCoding).toBe(0);

@@ -20,7 +20,10 @@ export interface DeliverContext {
 }
 
 /** Decides the deliver_sm_resp status of an inbound deliver_sm (0 = ESME_ROK). */
-export type DeliverHandler = (context: DeliverContext, deliver: InboundDeliverSm) => Promise<number>;
+export type DeliverHandler = (
+  context: DeliverContext,
+  deliver: InboundDeliverSm,
+) => Promise<number>;
 
 export class BindTimeoutError extends SmppError {
   readonly code = 'SMPP_BIND_TIMEOUT';
@@ -94,7 +97,7 @@ export class BindManager {
 
   private missing(): string[] {
     return this.status()
-      .filter((a) => !a.canSend && (a.wanted.transceiver + a.wanted.transmitter > 0))
+      .filter((a) => !a.canSend && a.wanted.transceiver + a.wanted.transmitter > 0)
       .map((a) => {
         const errors = a.binds.map((b) => b.lastError).filter(Boolean);
         return `account "${a.account}" has no bind${errors.length ? ` (last error: ${errors[0]})` : ''}`;
@@ -127,7 +130,10 @@ export class BindManager {
     for (const slot of this.slots.get(accountName) ?? []) {
       const session = slot.bound;
       if (!session || !canTransmit(slot.mode)) continue;
-      const score = session.windowFree * 1000 + Math.min(session.tokensAvailable(), 999) - session.queued * 1000;
+      const score =
+        session.windowFree * 1000 +
+        Math.min(session.tokensAvailable(), 999) -
+        session.queued * 1000;
       if (score > bestScore) {
         best = session;
         bestScore = score;
@@ -194,7 +200,14 @@ export class BindManager {
   private onDown(slot: BindSlot, reason: string): void {
     void this.events.publish(
       SmppEvents.BindDown,
-      new BindDownEvent(slot.account.name, slot.account.systemId, slot.id, slot.mode, reason, new Date()),
+      new BindDownEvent(
+        slot.account.name,
+        slot.account.systemId,
+        slot.id,
+        slot.mode,
+        reason,
+        new Date(),
+      ),
     );
   }
 

@@ -1,4 +1,10 @@
-import type { BindMode, SessionOptions, SessionState, SubmitSmRequest, SubmitSmResult } from '../session/session.types.js';
+import type {
+  BindMode,
+  SessionOptions,
+  SessionState,
+  SubmitSmRequest,
+  SubmitSmResult,
+} from '../session/session.types.js';
 
 export interface SessionCloseInfo {
   error?: Error;

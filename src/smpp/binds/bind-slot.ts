@@ -106,7 +106,9 @@ export class BindSlot {
         delay = await this.bindOnce(signal);
       } finally {
         await lease.release().catch((error: unknown) => {
-          this.logger.warn(`${this.id}: could not release bind slot ${lease.slot}: ${describe(error)}`);
+          this.logger.warn(
+            `${this.id}: could not release bind slot ${lease.slot}: ${describe(error)}`,
+          );
         });
       }
       if (signal.aborted) break;
@@ -118,7 +120,11 @@ export class BindSlot {
 
   private async acquireLease(): Promise<BindLease | null> {
     try {
-      return await this.allocator.acquire(bindBudgetKey(this.account), this.account.maxBinds, this.holder);
+      return await this.allocator.acquire(
+        bindBudgetKey(this.account),
+        this.account.maxBinds,
+        this.holder,
+      );
     } catch (error) {
       this.error = `bind budget unavailable: ${describe(error)}`;
       this.logger.warn(`${this.id}: could not take a bind slot: ${describe(error)}`);
@@ -146,7 +152,9 @@ export class BindSlot {
     if (session.state === 'bound') {
       this.onBound();
       const info = await closed;
-      const reason = signal.aborted ? 'shutdown' : (info.error?.message ?? 'the SMSC closed the bind');
+      const reason = signal.aborted
+        ? 'shutdown'
+        : (info.error?.message ?? 'the SMSC closed the bind');
       if (!signal.aborted) {
         this.error = reason;
         this.logger.warn(`${this.id}: bind lost (${reason}); re-binding`);
@@ -170,7 +178,9 @@ export class BindSlot {
   private onBound(): void {
     // The session logs the bind itself; say here only that a run of failures ended.
     if (this.credentialsRefusedLogged) {
-      this.logger.log(`${this.id}: credentials accepted after ${this.backoff.attempts} refused attempt(s)`);
+      this.logger.log(
+        `${this.id}: credentials accepted after ${this.backoff.attempts} refused attempt(s)`,
+      );
     }
     this.backoff.reset();
     this.credentialsRefusedLogged = false;
@@ -196,11 +206,15 @@ export class BindSlot {
       (error.status === CommandStatus.ESME_RBINDFAIL || error.status === CommandStatus.ESME_RALYBND)
     ) {
       const delay = this.backoff.next();
-      this.logger.warn(`${this.id}: ${error.message} Next attempt in ${Math.round(delay / 1000)} s.`);
+      this.logger.warn(
+        `${this.id}: ${error.message} Next attempt in ${Math.round(delay / 1000)} s.`,
+      );
       return delay;
     }
     const delay = this.backoff.next();
-    this.logger.warn(`${this.id}: bind failed: ${this.error}. Next attempt in ${Math.round(delay / 1000)} s.`);
+    this.logger.warn(
+      `${this.id}: bind failed: ${this.error}. Next attempt in ${Math.round(delay / 1000)} s.`,
+    );
     return delay;
   }
 

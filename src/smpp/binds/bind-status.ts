@@ -1,6 +1,7 @@
 import type { BindMode } from '../session/session.types.js';
 
-export type BindSlotState = 'idle' | 'waiting-for-slot' | 'connecting' | 'bound' | 'backoff' | 'stopped';
+export type BindSlotState =
+  'idle' | 'waiting-for-slot' | 'connecting' | 'bound' | 'backoff' | 'stopped';
 
 /** One bind's status; never carries the password. */
 export interface BindStatus {

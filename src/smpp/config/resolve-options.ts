@@ -43,7 +43,9 @@ export function resolveSmppOptions(options: SmppModuleOptions): ResolvedSmppOpti
     const resolved = resolveAccount(a, `accounts[${i}]`, issues);
     if (!resolved) return;
     if (seenNames.has(resolved.name)) {
-      issues.push(`accounts[${i}].name: "${resolved.name}" is used twice; account names must be unique`);
+      issues.push(
+        `accounts[${i}].name: "${resolved.name}" is used twice; account names must be unique`,
+      );
     }
     seenNames.add(resolved.name);
     accounts.push(resolved);
@@ -52,11 +54,18 @@ export function resolveSmppOptions(options: SmppModuleOptions): ResolvedSmppOpti
 
   const reconnect = resolveReconnect(options.reconnect, issues);
   if (options.waitForBindMs !== undefined && !isPositiveInt(options.waitForBindMs)) {
-    issues.push(`waitForBindMs: expected a positive whole number of ms, got ${show(options.waitForBindMs)}`);
+    issues.push(
+      `waitForBindMs: expected a positive whole number of ms, got ${show(options.waitForBindMs)}`,
+    );
   }
   const messages = resolveMessages(options.messages, issues);
-  if (options.dataSourceName !== undefined && (typeof options.dataSourceName !== 'string' || !options.dataSourceName)) {
-    issues.push(`dataSourceName: expected the name given to TypeOrmModule.forRoot, got ${show(options.dataSourceName)}`);
+  if (
+    options.dataSourceName !== undefined &&
+    (typeof options.dataSourceName !== 'string' || !options.dataSourceName)
+  ) {
+    issues.push(
+      `dataSourceName: expected the name given to TypeOrmModule.forRoot, got ${show(options.dataSourceName)}`,
+    );
   }
   if (issues.length > 0) throw new SmppConfigError(issues);
   return {
@@ -84,11 +93,14 @@ function resolveAccount(
 
   checkString(a.systemId, `${label}.systemId`, MAX_SYSTEM_ID, issues, true);
   checkString(a.password, `${label}.password`, MAX_PASSWORD, issues, true, false);
-  if (a.systemType !== undefined) checkString(a.systemType, `${label}.systemType`, MAX_SYSTEM_TYPE, issues, false);
+  if (a.systemType !== undefined)
+    checkString(a.systemType, `${label}.systemType`, MAX_SYSTEM_TYPE, issues, false);
 
   const region = a.region ?? DEFAULTS.region;
   if (!(region in SMPP_REGION_HOSTS)) {
-    issues.push(`${label}.region: unknown region ${show(a.region)}; use 'sg' (Singapore), 'eu' (Europe) or 'id' (Indonesia)`);
+    issues.push(
+      `${label}.region: unknown region ${show(a.region)}; use 'sg' (Singapore), 'eu' (Europe) or 'id' (Indonesia)`,
+    );
   }
   if (a.host !== undefined && (typeof a.host !== 'string' || a.host.trim() === '')) {
     issues.push(`${label}.host: expected a host name or address, got ${show(a.host)}`);
@@ -104,7 +116,8 @@ function resolveAccount(
   }
 
   const maxBinds = a.maxBinds ?? DEFAULTS.maxBinds;
-  if (!isPositiveInt(maxBinds)) issues.push(`${label}.maxBinds: expected a positive whole number, got ${show(a.maxBinds)}`);
+  if (!isPositiveInt(maxBinds))
+    issues.push(`${label}.maxBinds: expected a positive whole number, got ${show(a.maxBinds)}`);
   const binds = resolveBinds(a, label, issues);
   if (binds && isPositiveInt(maxBinds) && binds.length > maxBinds) {
     issues.push(
@@ -114,24 +127,40 @@ function resolveAccount(
 
   const submitsPerSecond = a.submitsPerSecond ?? DEFAULTS.submitsPerSecond;
   if (!(typeof submitsPerSecond === 'number' && submitsPerSecond > 0)) {
-    issues.push(`${label}.submitsPerSecond: expected a number above 0, got ${show(a.submitsPerSecond)}`);
+    issues.push(
+      `${label}.submitsPerSecond: expected a number above 0, got ${show(a.submitsPerSecond)}`,
+    );
   }
   const submitBurst = a.submitBurst ?? Math.max(1, Math.ceil(submitsPerSecond));
-  if (!isPositiveInt(submitBurst)) issues.push(`${label}.submitBurst: expected a positive whole number, got ${show(a.submitBurst)}`);
+  if (!isPositiveInt(submitBurst))
+    issues.push(
+      `${label}.submitBurst: expected a positive whole number, got ${show(a.submitBurst)}`,
+    );
   const window = a.window ?? DEFAULTS.window;
-  if (!isPositiveInt(window)) issues.push(`${label}.window: expected a positive whole number, got ${show(a.window)}`);
+  if (!isPositiveInt(window))
+    issues.push(`${label}.window: expected a positive whole number, got ${show(a.window)}`);
 
-  const timing = (key: 'connectTimeoutMs' | 'responseTimeoutMs' | 'enquireLinkMs' | 'unbindTimeoutMs') => {
+  const timing = (
+    key: 'connectTimeoutMs' | 'responseTimeoutMs' | 'enquireLinkMs' | 'unbindTimeoutMs',
+  ) => {
     const value = a[key] ?? DEFAULTS[key];
-    if (!isPositiveInt(value)) issues.push(`${label}.${key}: expected a positive whole number of ms, got ${show(a[key])}`);
+    if (!isPositiveInt(value))
+      issues.push(`${label}.${key}: expected a positive whole number of ms, got ${show(a[key])}`);
     return value;
   };
   const delivery = a.delivery ?? 'at-most-once';
   if (delivery !== 'at-most-once' && delivery !== 'at-least-once') {
-    issues.push(`${label}.delivery: expected 'at-most-once' or 'at-least-once', got ${show(a.delivery)}`);
+    issues.push(
+      `${label}.delivery: expected 'at-most-once' or 'at-least-once', got ${show(a.delivery)}`,
+    );
   }
-  if (a.defaultSender !== undefined && (typeof a.defaultSender !== 'string' || a.defaultSender.trim() === '')) {
-    issues.push(`${label}.defaultSender: expected a sender id (up to 11 letters/digits, or a number), got ${show(a.defaultSender)}`);
+  if (
+    a.defaultSender !== undefined &&
+    (typeof a.defaultSender !== 'string' || a.defaultSender.trim() === '')
+  ) {
+    issues.push(
+      `${label}.defaultSender: expected a sender id (up to 11 letters/digits, or a number), got ${show(a.defaultSender)}`,
+    );
   }
 
   return {
@@ -157,13 +186,19 @@ function resolveAccount(
   };
 }
 
-function resolveBinds(a: SmppAccountOptions, label: string, issues: string[]): BindMode[] | undefined {
+function resolveBinds(
+  a: SmppAccountOptions,
+  label: string,
+  issues: string[],
+): BindMode[] | undefined {
   const b = a.binds ?? { transceivers: 1 };
   const counts = b as Partial<Record<'transceivers' | 'transmitters' | 'receivers', unknown>>;
   const hasTrx = counts.transceivers !== undefined;
   const hasSplit = counts.transmitters !== undefined || counts.receivers !== undefined;
   if (typeof b !== 'object' || b === null || hasTrx === hasSplit) {
-    issues.push(`${label}.binds: give either { transceivers: n } or { transmitters: n, receivers: m }`);
+    issues.push(
+      `${label}.binds: give either { transceivers: n } or { transmitters: n, receivers: m }`,
+    );
     return undefined;
   }
   const count = (key: 'transceivers' | 'transmitters' | 'receivers') => {
@@ -207,29 +242,51 @@ function checkSharedBudgets(accounts: ResolvedAccount[], issues: string[]): void
 }
 
 /** The key a bind budget is counted under: the system_id at one SMSC. */
-export function bindBudgetKey(account: Pick<ResolvedAccount, 'host' | 'port' | 'systemId'>): string {
+export function bindBudgetKey(
+  account: Pick<ResolvedAccount, 'host' | 'port' | 'systemId'>,
+): string {
   return `${account.systemId}@${account.host}`;
 }
 
-function resolveMessages(m: SmppMessagesOptions | undefined, issues: string[]): Required<SmppMessagesOptions> {
+function resolveMessages(
+  m: SmppMessagesOptions | undefined,
+  issues: string[],
+): Required<SmppMessagesOptions> {
   const out = {
     maxParts: m?.maxParts ?? 10,
     concatenation: m?.concatenation ?? 'udh8',
     maxAttempts: m?.maxAttempts ?? 5,
     registeredDelivery: m?.registeredDelivery ?? 1,
   };
-  if (!isPositiveInt(out.maxParts) || out.maxParts > 255) issues.push(`messages.maxParts: expected a whole number from 1 to 255, got ${show(m?.maxParts)}`);
+  if (!isPositiveInt(out.maxParts) || out.maxParts > 255)
+    issues.push(
+      `messages.maxParts: expected a whole number from 1 to 255, got ${show(m?.maxParts)}`,
+    );
   if (!['udh8', 'udh16', 'payload'].includes(out.concatenation)) {
-    issues.push(`messages.concatenation: expected 'udh8', 'udh16' or 'payload', got ${show(m?.concatenation)}`);
+    issues.push(
+      `messages.concatenation: expected 'udh8', 'udh16' or 'payload', got ${show(m?.concatenation)}`,
+    );
   }
-  if (!isPositiveInt(out.maxAttempts)) issues.push(`messages.maxAttempts: expected a positive whole number, got ${show(m?.maxAttempts)}`);
-  if (!Number.isInteger(out.registeredDelivery) || out.registeredDelivery < 0 || out.registeredDelivery > 255) {
-    issues.push(`messages.registeredDelivery: expected 0 to 255, got ${show(m?.registeredDelivery)}`);
+  if (!isPositiveInt(out.maxAttempts))
+    issues.push(
+      `messages.maxAttempts: expected a positive whole number, got ${show(m?.maxAttempts)}`,
+    );
+  if (
+    !Number.isInteger(out.registeredDelivery) ||
+    out.registeredDelivery < 0 ||
+    out.registeredDelivery > 255
+  ) {
+    issues.push(
+      `messages.registeredDelivery: expected 0 to 255, got ${show(m?.registeredDelivery)}`,
+    );
   }
   return out;
 }
 
-function resolveReconnect(r: SmppReconnectOptions | undefined, issues: string[]): ResolvedReconnect {
+function resolveReconnect(
+  r: SmppReconnectOptions | undefined,
+  issues: string[],
+): ResolvedReconnect {
   const d = DEFAULTS.reconnect;
   const out = {
     initialDelayMs: r?.initialDelayMs ?? d.initialDelayMs,
@@ -237,12 +294,19 @@ function resolveReconnect(r: SmppReconnectOptions | undefined, issues: string[])
     multiplier: r?.multiplier ?? d.multiplier,
     jitter: r?.jitter ?? d.jitter,
   };
-  if (!isPositiveInt(out.initialDelayMs)) issues.push(`reconnect.initialDelayMs: expected a positive whole number of ms, got ${show(r?.initialDelayMs)}`);
+  if (!isPositiveInt(out.initialDelayMs))
+    issues.push(
+      `reconnect.initialDelayMs: expected a positive whole number of ms, got ${show(r?.initialDelayMs)}`,
+    );
   if (!isPositiveInt(out.maxDelayMs) || out.maxDelayMs < out.initialDelayMs) {
-    issues.push(`reconnect.maxDelayMs: expected a whole number of ms >= initialDelayMs, got ${show(r?.maxDelayMs)}`);
+    issues.push(
+      `reconnect.maxDelayMs: expected a whole number of ms >= initialDelayMs, got ${show(r?.maxDelayMs)}`,
+    );
   }
-  if (!(typeof out.multiplier === 'number' && out.multiplier >= 1)) issues.push(`reconnect.multiplier: expected a number >= 1, got ${show(r?.multiplier)}`);
-  if (!(typeof out.jitter === 'number' && out.jitter >= 0 && out.jitter <= 1)) issues.push(`reconnect.jitter: expected a number from 0 to 1, got ${show(r?.jitter)}`);
+  if (!(typeof out.multiplier === 'number' && out.multiplier >= 1))
+    issues.push(`reconnect.multiplier: expected a number >= 1, got ${show(r?.multiplier)}`);
+  if (!(typeof out.jitter === 'number' && out.jitter >= 0 && out.jitter <= 1))
+    issues.push(`reconnect.jitter: expected a number from 0 to 1, got ${show(r?.jitter)}`);
   return out;
 }
 
@@ -265,8 +329,8 @@ function checkString(
   if (value.length > max) {
     issues.push(`${field}: at most ${max} characters (SMPP 3.4), got ${value.length}`);
   }
-  // eslint-disable-next-line no-control-regex
-  if (!/^[\x20-\x7e]*$/.test(value)) issues.push(`${field}: only printable ASCII characters are allowed`);
+  if (!/^[\x20-\x7e]*$/.test(value))
+    issues.push(`${field}: only printable ASCII characters are allowed`);
 }
 
 function isPositiveInt(v: unknown): v is number {

@@ -1,12 +1,14 @@
 import type { LoggerService } from '@nestjs/common';
 import type { BindAllocator } from '../binds/bind-allocator.js';
+import type { PostgresBindAllocatorOptions } from '../binds/postgres-bind-allocator.js';
 import type { SmppMessagesOptions } from '../messages/send-options.js';
 import type { SessionTlsOptions } from '../session/session.types.js';
 
 export type SmppRegion = 'sg' | 'eu' | 'id';
 
 /** One transceiver pool, or separate transmitter and receiver pools. */
-export type SmppBindsOptions = { transceivers: number } | { transmitters: number; receivers: number };
+export type SmppBindsOptions =
+  { transceivers: number } | { transmitters: number; receivers: number };
 
 export interface SmppAccountOptions {
   /** How the application refers to this account (`send({ account })`); unique. */
@@ -67,8 +69,15 @@ export interface SmppModuleOptions {
    * (ms). Off by default: binding happens in the background and /health reports it.
    */
   waitForBindMs?: number;
-  /** Shares the bind budget between processes. Default: in this process only. */
-  bindAllocator?: BindAllocator;
+  /**
+   * How the bind budget (`maxBinds` per system_id) is shared. 'postgres' (default): between every
+   * process on the module's database, as renewed leases in smpp_bind_leases, so replicas together
+   * never exceed it. 'in-process': counted in this process only (one replica only). Or your own
+   * BindAllocator.
+   */
+  bindAllocator?: BindAllocator | 'postgres' | 'in-process';
+  /** Lease timing of the 'postgres' bind allocator (default leaseMs 30 000, renewEveryMs leaseMs / 3). */
+  bindLease?: PostgresBindAllocatorOptions;
   /** A name for this process in bind leases and logs (default: hostname-pid). */
   instanceId?: string;
   logger?: LoggerService;

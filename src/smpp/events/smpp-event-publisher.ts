@@ -27,7 +27,9 @@ export class SmppEventPublisher {
       await this.readiness?.waitUntilReady();
       await this.emitter.emitAsync(name, payload);
     } catch (error) {
-      this.logger.error(`A listener of ${name} failed: ${(error as Error)?.message ?? String(error)}`);
+      this.logger.error(
+        `A listener of ${name} failed: ${(error as Error)?.message ?? String(error)}`,
+      );
     }
   }
 }

@@ -21,24 +21,38 @@ export function draftMessage(
   options: Required<SmppMessagesOptions>,
 ): NewMessage {
   const errors: FieldError[] = [];
-  if (!input || typeof input !== 'object') throw new SmppValidationError([{ field: 'message', message: 'expected an object { to, text, ... }' }]);
+  if (!input || typeof input !== 'object')
+    throw new SmppValidationError([
+      { field: 'message', message: 'expected an object { to, text, ... }' },
+    ]);
   const accountName = input.account ?? defaultAccount;
   const account = accounts.get(accountName);
   if (!account) {
-    errors.push({ field: 'account', message: `unknown account "${accountName}"; configured: ${[...accounts.keys()].join(', ')}` });
+    errors.push({
+      field: 'account',
+      message: `unknown account "${accountName}"; configured: ${[...accounts.keys()].join(', ')}`,
+    });
   }
   const to = collect(errors, () => {
-    if (typeof input.to !== 'string') throw fieldError('to', 'required: the destination number in international form, e.g. "+6591234567"');
+    if (typeof input.to !== 'string')
+      throw fieldError(
+        'to',
+        'required: the destination number in international form, e.g. "+6591234567"',
+      );
     return destinationAddress(normalizeDestination(input.to));
   });
   const fromInput = input.from ?? account?.defaultSender;
   const from = collect(errors, () => {
-    if (fromInput === undefined) throw fieldError('from', 'required: give `from` or set the account\'s defaultSender');
+    if (fromInput === undefined)
+      throw fieldError('from', "required: give `from` or set the account's defaultSender");
     if (typeof fromInput !== 'string') throw fieldError('from', 'expected a string');
     return parseSender(fromInput);
   });
   if (input.encoding !== undefined && !ENCODINGS.has(input.encoding)) {
-    errors.push({ field: 'encoding', message: `expected 'auto', 'gsm7', 'ucs2' or 'latin1', got ${JSON.stringify(input.encoding)}` });
+    errors.push({
+      field: 'encoding',
+      message: `expected 'auto', 'gsm7', 'ucs2' or 'latin1', got ${JSON.stringify(input.encoding)}`,
+    });
   }
   const plan = collect(errors, () => {
     if (typeof input.text !== 'string') throw fieldError('text', 'required: the message text');
@@ -49,15 +63,29 @@ export function draftMessage(
       reference: randomInt(0, 65_536),
     });
   });
-  if (input.clientRef !== undefined && (typeof input.clientRef !== 'string' || input.clientRef.length === 0 || input.clientRef.length > MAX_CLIENT_REF)) {
-    errors.push({ field: 'clientRef', message: `expected a string of 1 to ${MAX_CLIENT_REF} characters` });
+  if (
+    input.clientRef !== undefined &&
+    (typeof input.clientRef !== 'string' ||
+      input.clientRef.length === 0 ||
+      input.clientRef.length > MAX_CLIENT_REF)
+  ) {
+    errors.push({
+      field: 'clientRef',
+      message: `expected a string of 1 to ${MAX_CLIENT_REF} characters`,
+    });
   }
   let validity: string | null = null;
   if (input.validityPeriod !== undefined) {
     const v = input.validityPeriod;
-    if (typeof v === 'number' && Number.isFinite(v) && v >= 60 && v <= MAX_VALIDITY_SECONDS) validity = toSmppValidity(v);
-    else if (v instanceof Date && !Number.isNaN(v.getTime()) && v.getTime() > Date.now()) validity = toSmppValidity(v);
-    else errors.push({ field: 'validityPeriod', message: `expected seconds from 60 to ${MAX_VALIDITY_SECONDS}, or a future Date` });
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 60 && v <= MAX_VALIDITY_SECONDS)
+      validity = toSmppValidity(v);
+    else if (v instanceof Date && !Number.isNaN(v.getTime()) && v.getTime() > Date.now())
+      validity = toSmppValidity(v);
+    else
+      errors.push({
+        field: 'validityPeriod',
+        message: `expected seconds from 60 to ${MAX_VALIDITY_SECONDS}, or a future Date`,
+      });
   }
   if (input.waitFor !== undefined && input.waitFor !== 'queued' && input.waitFor !== 'submitted') {
     errors.push({ field: 'waitFor', message: `expected 'queued' or 'submitted'` });

@@ -7,7 +7,12 @@ import type { BatchQueue } from '../store/batch-queue.js';
 import type { InboundStore } from '../store/inbound-store.js';
 import type { IncomingReceipt } from '../store/receipt-store.js';
 import type { EventOutbox } from '../events/event-outbox.js';
-import { isDeliveryReceipt, parseReceipt, receiptRawText, type ParsedReceipt } from './receipt-parser.js';
+import {
+  isDeliveryReceipt,
+  parseReceipt,
+  receiptRawText,
+  type ParsedReceipt,
+} from './receipt-parser.js';
 
 /**
  * Decides each deliver_sm's answer: a receipt or an MO message is answered ESME_ROK only after it

@@ -25,20 +25,52 @@ export class InboundStore {
 
   async record(account: string, deliver: InboundDeliverSm): Promise<PendingEvent[]> {
     const concat = concatInfo(deliver);
-    const body = deliver.shortMessage.length === 0 && deliver.messagePayload ? deliver.messagePayload : deliver.shortMessage;
-    const vendorId = deliver.tlvs.get(VENDOR_MO_ID_TAG)?.toString('latin1').replace(/[^\x20-\x7e]/g, '').slice(0, 64) || null;
+    const body =
+      deliver.shortMessage.length === 0 && deliver.messagePayload
+        ? deliver.messagePayload
+        : deliver.shortMessage;
+    const vendorId =
+      deliver.tlvs
+        .get(VENDOR_MO_ID_TAG)
+        ?.toString('latin1')
+        .replace(/[^\x20-\x7e]/g, '')
+        .slice(0, 64) || null;
     return this.dataSource.transaction(async (em) => {
       if (!concat || concat.total <= 1) {
         if (vendorId && (await exists(em, account, vendorId))) return [];
-        return this.complete(em, account, deliver, decodeText(body, deliver.dataCoding), 1, null, vendorId);
+        return this.complete(
+          em,
+          account,
+          deliver,
+          decodeText(body, deliver.dataCoding),
+          1,
+          null,
+          vendorId,
+        );
       }
-      const key = [account, deliver.sourceAddr, deliver.destinationAddr, concat.ref, concat.total].join('|');
+      const key = [
+        account,
+        deliver.sourceAddr,
+        deliver.destinationAddr,
+        concat.ref,
+        concat.total,
+      ].join('|');
       await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`smpp:mo:${key}`]);
       await em.query(
         `INSERT INTO smpp_inbound_fragments (id, account, source, destination, concat_ref, total, seq, data_coding, body)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT DO NOTHING`,
-        [randomUUID(), account, deliver.sourceAddr, deliver.destinationAddr, concat.ref, concat.total, concat.seq, deliver.dataCoding, body],
+        [
+          randomUUID(),
+          account,
+          deliver.sourceAddr,
+          deliver.destinationAddr,
+          concat.ref,
+          concat.total,
+          concat.seq,
+          deliver.dataCoding,
+          body,
+        ],
       );
       const fragments = await rows<{ id: string; seq: number; data_coding: number; body: Buffer }>(
         em,
@@ -49,8 +81,13 @@ export class InboundStore {
       );
       if (fragments.length < concat.total) return [];
       // Decode the joined bytes: a character split across two parts (a UCS2 surrogate pair) stays whole.
-      const text = decodeText(Buffer.concat(fragments.map((f) => f.body)), fragments[0].data_coding);
-      await em.query(`DELETE FROM smpp_inbound_fragments WHERE id = ANY($1::uuid[])`, [fragments.map((f) => f.id)]);
+      const text = decodeText(
+        Buffer.concat(fragments.map((f) => f.body)),
+        fragments[0].data_coding,
+      );
+      await em.query(`DELETE FROM smpp_inbound_fragments WHERE id = ANY($1::uuid[])`, [
+        fragments.map((f) => f.id),
+      ]);
       return this.complete(em, account, deliver, text, concat.total, concat.ref, vendorId);
     });
   }
@@ -69,7 +106,17 @@ export class InboundStore {
       em,
       `INSERT INTO smpp_inbound_messages (id, account, source, destination, text, data_coding, parts_total, concat_ref, vendor_message_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING received_at`,
-      [id, account, deliver.sourceAddr, deliver.destinationAddr, withoutNul(text), deliver.dataCoding, parts, concatRef, vendorId],
+      [
+        id,
+        account,
+        deliver.sourceAddr,
+        deliver.destinationAddr,
+        withoutNul(text),
+        deliver.dataCoding,
+        parts,
+        concatRef,
+        vendorId,
+      ],
     );
     const events: PendingEvent[] = [
       {
@@ -98,9 +145,10 @@ export function withoutNul(text: string): string {
 }
 
 async function exists(em: SqlExecutor, account: string, vendorId: string): Promise<boolean> {
-  const found = await rows(em, `SELECT 1 FROM smpp_inbound_messages WHERE account = $1 AND vendor_message_id = $2 LIMIT 1`, [
-    account,
-    vendorId,
-  ]);
+  const found = await rows(
+    em,
+    `SELECT 1 FROM smpp_inbound_messages WHERE account = $1 AND vendor_message_id = $2 LIMIT 1`,
+    [account, vendorId],
+  );
   return found.length > 0;
 }

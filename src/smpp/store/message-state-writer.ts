@@ -7,7 +7,12 @@ import {
 } from '../events/message-events.js';
 import { SmppEvents, type SmppEventName } from '../events/smpp-events.js';
 import { errorReason } from '../receipts/error-reasons.js';
-import { aggregateStatus, FAILURE_STATUSES, type MessageStatus, type PartStatus } from './message-status.js';
+import {
+  aggregateStatus,
+  FAILURE_STATUSES,
+  type MessageStatus,
+  type PartStatus,
+} from './message-status.js';
 import { rows, type SqlExecutor } from './sql.js';
 
 export interface PendingEvent {
@@ -32,7 +37,10 @@ interface MessageRow {
  * changed, and returns the events those changes mean (to be written to the outbox in the same
  * transaction and published after the commit).
  */
-export async function refreshMessages(db: SqlExecutor, messageIds: Iterable<string>): Promise<PendingEvent[]> {
+export async function refreshMessages(
+  db: SqlExecutor,
+  messageIds: Iterable<string>,
+): Promise<PendingEvent[]> {
   const ids = [...new Set(messageIds)];
   if (ids.length === 0) return [];
   const messages = await rows<MessageRow>(
@@ -48,7 +56,13 @@ export async function refreshMessages(db: SqlExecutor, messageIds: Iterable<stri
     [ids],
   );
   const now = new Date();
-  const changed: Array<{ row: MessageRow; status: MessageStatus; code: number | null; errStatus: string | null; reason: string | null }> = [];
+  const changed: Array<{
+    row: MessageRow;
+    status: MessageStatus;
+    code: number | null;
+    errStatus: string | null;
+    reason: string | null;
+  }> = [];
   const events: PendingEvent[] = [];
   for (const row of messages) {
     const status = aggregateStatus(row.part_statuses);
@@ -86,7 +100,8 @@ export async function refreshMessages(db: SqlExecutor, messageIds: Iterable<stri
 }
 
 function reasonFor(code: number | null, status: string | null): string | null {
-  if (status?.startsWith('ESME_') || status?.startsWith('0x')) return `The SMSC refused the message: ${status}`;
+  if (status?.startsWith('ESME_') || status?.startsWith('0x'))
+    return `The SMSC refused the message: ${status}`;
   return errorReason(code) ?? null;
 }
 
@@ -98,11 +113,21 @@ function eventsFor(
   reason: string | null,
   at: Date,
 ): PendingEvent[] {
-  const base = { messageId: row.id, account: row.account, to: row.destination, clientRef: row.client_ref, at };
+  const base = {
+    messageId: row.id,
+    account: row.account,
+    to: row.destination,
+    clientRef: row.client_ref,
+    at,
+  };
   const events: PendingEvent[] = [];
   const wasPending = row.status === 'queued' || row.status === 'submitting';
   const allAccepted = row.smsc_ids.every((id) => id !== null);
-  if (wasPending && allAccepted && (status === 'submitted' || status === 'delivered' || FAILURE_STATUSES.has(status))) {
+  if (
+    wasPending &&
+    allAccepted &&
+    (status === 'submitted' || status === 'delivered' || FAILURE_STATUSES.has(status))
+  ) {
     events.push({
       name: SmppEvents.MessageSubmitted,
       payload: new MessageSubmittedEvent({

@@ -10,7 +10,10 @@ export const FAILURE_STATUSES: ReadonlySet<PartStatus> = new Set<PartStatus>([
   'rejected',
   'failed',
 ]);
-export const FINAL_STATUSES: ReadonlySet<PartStatus> = new Set<PartStatus>(['delivered', ...FAILURE_STATUSES]);
+export const FINAL_STATUSES: ReadonlySet<PartStatus> = new Set<PartStatus>([
+  'delivered',
+  ...FAILURE_STATUSES,
+]);
 
 /**
  * A message's status from its parts' (ordered by seq): the first failed part decides a failure;

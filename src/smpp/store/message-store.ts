@@ -18,10 +18,18 @@ export interface NewMessage {
   clientRef: string | null;
   validityPeriod: string | null;
   registeredDelivery: number;
-  parts: Array<{ id: string; seq: number; body: Buffer; udh: Buffer | null; esmClass: number; messagePayload: Buffer | null }>;
+  parts: Array<{
+    id: string;
+    seq: number;
+    body: Buffer;
+    udh: Buffer | null;
+    esmClass: number;
+    messagePayload: Buffer | null;
+  }>;
 }
 
-export type InsertOutcome = { created: true; message: SmppMessageView } | { created: false; existingId: string };
+export type InsertOutcome =
+  { created: true; message: SmppMessageView } | { created: false; existingId: string };
 
 /** A part claimed for submission, with what submit_sm needs. */
 export interface ClaimedPart {
@@ -120,7 +128,9 @@ export class MessageStore {
         ],
       );
       const createdAt = new Map(inserted.map((r) => [r.id, r.created_at]));
-      const parts = messages.filter((m) => createdAt.has(m.id)).flatMap((m) => m.parts.map((p) => ({ m, p })));
+      const parts = messages
+        .filter((m) => createdAt.has(m.id))
+        .flatMap((m) => m.parts.map((p) => ({ m, p })));
       if (parts.length > 0) {
         await em.query(
           `INSERT INTO smpp_message_parts (id, message_id, account, seq, total, status, body, udh, esm_class, message_payload)
@@ -169,15 +179,20 @@ export class MessageStore {
 
   async getMany(ids: readonly string[]): Promise<SmppMessageView[]> {
     if (ids.length === 0) return [];
-    const found = await rows<MessageRow>(this.dataSource, `${MESSAGE_VIEW_SQL} WHERE m.id = ANY($1::uuid[])`, [ids]);
+    const found = await rows<MessageRow>(
+      this.dataSource,
+      `${MESSAGE_VIEW_SQL} WHERE m.id = ANY($1::uuid[])`,
+      [ids],
+    );
     return found.map(toView);
   }
 
   async findByClientRef(account: string, clientRef: string): Promise<SmppMessageView | null> {
-    const [row] = await rows<MessageRow>(this.dataSource, `${MESSAGE_VIEW_SQL} WHERE m.account = $1 AND m.client_ref = $2`, [
-      account,
-      clientRef,
-    ]);
+    const [row] = await rows<MessageRow>(
+      this.dataSource,
+      `${MESSAGE_VIEW_SQL} WHERE m.account = $1 AND m.client_ref = $2`,
+      [account, clientRef],
+    );
     return row ? toView(row) : null;
   }
 
@@ -185,7 +200,12 @@ export class MessageStore {
    * Claims up to `limit` due parts of an account for this process (FOR UPDATE SKIP LOCKED: two
    * processes never claim the same part) and moves them and their messages to `submitting`.
    */
-  async claim(account: string, limit: number, holder: string, leaseMs: number): Promise<ClaimedPart[]> {
+  async claim(
+    account: string,
+    limit: number,
+    holder: string,
+    leaseMs: number,
+  ): Promise<ClaimedPart[]> {
     const claimed = await rows<Record<string, unknown>>(
       this.dataSource,
       `WITH due AS (
@@ -250,18 +270,16 @@ function newMessageView(m: NewMessage, createdAt: Date): SmppMessageView {
     text: m.text,
     status: 'queued',
     encoding: m.encoding,
-    parts: m.parts.map(
-      (p): SmppMessagePartView => ({
-        seq: p.seq,
-        status: 'queued',
-        smscMessageId: null,
-        errorCode: null,
-        errorStatus: null,
-        receiptStat: null,
-        submittedAt: null,
-        doneAt: null,
-      }),
-    ),
+    parts: m.parts.map((p): SmppMessagePartView => ({
+      seq: p.seq,
+      status: 'queued',
+      smscMessageId: null,
+      errorCode: null,
+      errorStatus: null,
+      receiptStat: null,
+      submittedAt: null,
+      doneAt: null,
+    })),
     errorCode: null,
     errorStatus: null,
     errorReason: null,

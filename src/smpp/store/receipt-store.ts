@@ -70,7 +70,10 @@ export class ReceiptStore {
     if (results.length === 0) return [];
     const observed: ReceiptObservation[] = [];
     const events = await this.dataSource.transaction(async (em) => {
-      await lockAccounts(em, results.map((r) => r.account));
+      await lockAccounts(
+        em,
+        results.map((r) => r.account),
+      );
       const v = results.map((r) => encodeOutcome(r));
       const updated = await rows<PartRow>(
         em,
@@ -113,14 +116,21 @@ export class ReceiptStore {
     if (receipts.length === 0) return [];
     const observed: ReceiptObservation[] = [];
     const events = await this.dataSource.transaction(async (em) => {
-      await lockAccounts(em, receipts.map((r) => r.account));
+      await lockAccounts(
+        em,
+        receipts.map((r) => r.account),
+      );
       await insertReceipts(em, receipts);
       const parts = await findParts(em, receipts);
       const changes = new PartChanges();
       for (const receipt of receipts) {
         const part = parts.get(`${receipt.account}\u0000${receipt.parsed.smscMessageId}`);
         if (!part) continue;
-        changes.apply(part, { receiptId: receipt.id, stat: receipt.parsed.stat ?? '', errorCode: receipt.parsed.errorCode });
+        changes.apply(part, {
+          receiptId: receipt.id,
+          stat: receipt.parsed.stat ?? '',
+          errorCode: receipt.parsed.errorCode,
+        });
       }
       await changes.write(em);
       const matchOf = new Map(changes.matches.map((m) => [m.receiptId, m]));
@@ -131,7 +141,10 @@ export class ReceiptStore {
           stat: r.parsed.stat ?? '',
           match: match ? 'matched' : 'parked',
           duplicate: match?.duplicate ?? false,
-          sinceSubmitMs: match?.part.submitted_at && r.parsed.final ? Date.now() - new Date(match.part.submitted_at).getTime() : undefined,
+          sinceSubmitMs:
+            match?.part.submitted_at && r.parsed.final
+              ? Date.now() - new Date(match.part.submitted_at).getTime()
+              : undefined,
         });
       }
       const receiptEvents: PendingEvent[] = receipts.map((r) => {
@@ -167,7 +180,10 @@ export class ReceiptStore {
    * Parts claimed by a process that stopped before it stored their outcome: `unknown` (the
    * submit_sm may have left), or back to `queued` for accounts that chose at-least-once.
    */
-  async recoverExpiredClaims(account: string, requeue: boolean): Promise<{ parts: number; events: PendingEvent[] }> {
+  async recoverExpiredClaims(
+    account: string,
+    requeue: boolean,
+  ): Promise<{ parts: number; events: PendingEvent[] }> {
     return this.dataSource.transaction(async (em) => {
       await lockAccounts(em, [account]);
       const updated = await rows<{ id: string; message_id: string }>(
@@ -198,7 +214,13 @@ export class ReceiptStore {
       }
     }
     const keys = [...byKey.keys()].map((k) => k.split('\u0000'));
-    const parked = await rows<{ id: string; account: string; smsc_message_id: string; stat: string; error_code: number | null }>(
+    const parked = await rows<{
+      id: string;
+      account: string;
+      smsc_message_id: string;
+      stat: string;
+      error_code: number | null;
+    }>(
       em,
       `SELECT r.id, r.account, r.smsc_message_id, r.stat, r.error_code
          FROM smpp_receipts r
@@ -213,14 +235,27 @@ export class ReceiptStore {
     for (const receipt of parked) {
       const part = byKey.get(`${receipt.account}\u0000${receipt.smsc_message_id}`);
       if (!part) continue;
-      changes.apply(part, { receiptId: receipt.id, stat: receipt.stat, errorCode: receipt.error_code });
+      changes.apply(part, {
+        receiptId: receipt.id,
+        stat: receipt.stat,
+        errorCode: receipt.error_code,
+      });
       touched.add(part.message_id);
-      observed.push({ account: receipt.account, stat: receipt.stat, match: 'matched-late', duplicate: false });
+      observed.push({
+        account: receipt.account,
+        stat: receipt.stat,
+        match: 'matched-late',
+        duplicate: false,
+      });
     }
     await changes.write(em);
   }
 
-  private async finish(em: SqlExecutor, touched: Set<string>, extra: PendingEvent[]): Promise<PendingEvent[]> {
+  private async finish(
+    em: SqlExecutor,
+    touched: Set<string>,
+    extra: PendingEvent[],
+  ): Promise<PendingEvent[]> {
     const events = [...extra, ...(await refreshMessages(em, touched))];
     if (this.recordEvents()) await writeOutbox(em, events);
     return events;
@@ -258,18 +293,22 @@ class PartChanges {
   async write(em: SqlExecutor): Promise<void> {
     const matches = this.matches;
     if (matches.length > 0) {
-    await em.query(
-      `UPDATE smpp_receipts r SET part_id = v.part_id, matched_at = now(), duplicate = v.duplicate
+      await em.query(
+        `UPDATE smpp_receipts r SET part_id = v.part_id, matched_at = now(), duplicate = v.duplicate
          FROM unnest($1::uuid[], $2::uuid[], $3::boolean[]) AS v(id, part_id, duplicate)
         WHERE r.id = v.id`,
-      [matches.map((m) => m.receiptId), matches.map((m) => m.part.id), matches.map((m) => m.duplicate)],
-    );
-  }
-  const partIds = [...this.facts.keys()];
-  if (partIds.length > 0) {
-    const facts = partIds.map((id) => this.facts.get(id));
-    await em.query(
-      `UPDATE smpp_message_parts p
+        [
+          matches.map((m) => m.receiptId),
+          matches.map((m) => m.part.id),
+          matches.map((m) => m.duplicate),
+        ],
+      );
+    }
+    const partIds = [...this.facts.keys()];
+    if (partIds.length > 0) {
+      const facts = partIds.map((id) => this.facts.get(id));
+      await em.query(
+        `UPDATE smpp_message_parts p
           SET status = v.status,
               receipt_stat = COALESCE(v.stat, p.receipt_stat),
               error_code = CASE WHEN v.status IN ('undeliverable', 'expired', 'rejected', 'failed', 'unknown') AND v.status <> p.status THEN v.error_code ELSE p.error_code END,
@@ -278,15 +317,23 @@ class PartChanges {
               updated_at = now()
          FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::int[]) AS v(id, status, stat, error_code)
         WHERE p.id = v.id`,
-      [partIds, partIds.map((id) => this.statuses.get(id)), facts.map((f) => f?.stat ?? null), facts.map((f) => f?.errorCode ?? null)],
-    );
-  }
+        [
+          partIds,
+          partIds.map((id) => this.statuses.get(id)),
+          facts.map((f) => f?.stat ?? null),
+          facts.map((f) => f?.errorCode ?? null),
+        ],
+      );
+    }
   }
 }
 
 const FINAL: ReadonlySet<PartStatus> = FINAL_STATUSES;
 
-async function insertReceipts(em: SqlExecutor, receipts: readonly IncomingReceipt[]): Promise<void> {
+async function insertReceipts(
+  em: SqlExecutor,
+  receipts: readonly IncomingReceipt[],
+): Promise<void> {
   await em.query(
     `INSERT INTO smpp_receipts (id, account, smsc_message_id, stat, error_code, network_error_code, final, raw_text,
                                 tlvs, source_addr, destination_addr, bind_label)
@@ -298,7 +345,9 @@ async function insertReceipts(em: SqlExecutor, receipts: readonly IncomingReceip
       receipts.map((r) => r.parsed.smscMessageId.slice(0, 64)),
       receipts.map((r) => (r.parsed.stat ?? '').slice(0, 8)),
       receipts.map((r) => r.parsed.errorCode),
-      receipts.map((r) => (r.parsed.networkErrorCode ? JSON.stringify(r.parsed.networkErrorCode) : null)),
+      receipts.map((r) =>
+        r.parsed.networkErrorCode ? JSON.stringify(r.parsed.networkErrorCode) : null,
+      ),
       receipts.map((r) => r.parsed.final),
       receipts.map((r) => withoutNul(r.parsed.rawText)),
       receipts.map((r) => JSON.stringify(tlvsAsHex(r.deliver.tlvs))),
@@ -310,7 +359,10 @@ async function insertReceipts(em: SqlExecutor, receipts: readonly IncomingReceip
 }
 
 /** The parts the receipts are for: the exact id first, then its other spellings (hex/decimal, case, zeros). */
-async function findParts(em: SqlExecutor, receipts: readonly IncomingReceipt[]): Promise<Map<string, PartRow>> {
+async function findParts(
+  em: SqlExecutor,
+  receipts: readonly IncomingReceipt[],
+): Promise<Map<string, PartRow>> {
   const found = new Map<string, PartRow>();
   const lookup = async (keys: Array<[string, string, string]>) => {
     if (keys.length === 0) return;
@@ -349,12 +401,25 @@ function tlvsAsHex(tlvs: ReadonlyMap<number, Buffer>): Record<string, string> {
 
 function encodeOutcome(r: SubmitResult) {
   const o = r.outcome;
-  const base = { id: r.partId, smscId: null as string | null, delayMs: 0, errorCode: null as number | null, errorStatus: null as string | null, attemptsDelta: 0 };
+  const base = {
+    id: r.partId,
+    smscId: null as string | null,
+    delayMs: 0,
+    errorCode: null as number | null,
+    errorStatus: null as string | null,
+    attemptsDelta: 0,
+  };
   switch (o.kind) {
     case 'submitted':
       return { ...base, status: 'submitted', smscId: o.smscMessageId.slice(0, 64) };
     case 'retry':
-      return { ...base, status: 'queued', delayMs: o.delayMs, errorCode: o.errorCode, errorStatus: o.errorStatus };
+      return {
+        ...base,
+        status: 'queued',
+        delayMs: o.delayMs,
+        errorCode: o.errorCode,
+        errorStatus: o.errorStatus,
+      };
     case 'failed':
       return { ...base, status: 'failed', errorCode: o.errorCode, errorStatus: o.errorStatus };
     case 'unknown':

@@ -7,7 +7,11 @@ export interface SqlExecutor {
  * Rows of a query. TypeORM's postgres driver returns `[rows, rowCount]` for UPDATE/DELETE (also
  * with RETURNING) and plain rows otherwise.
  */
-export async function rows<T>(db: SqlExecutor, sql: string, parameters: unknown[] = []): Promise<T[]> {
+export async function rows<T>(
+  db: SqlExecutor,
+  sql: string,
+  parameters: unknown[] = [],
+): Promise<T[]> {
   const result = await db.query<unknown>(sql, parameters);
   if (
     Array.isArray(result) &&
