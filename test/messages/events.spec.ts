@@ -92,7 +92,7 @@ describe('events', () => {
       );
       expect(replayed.name).toBe('smpp.message.delivered');
       expect(replayed.payload).toBeInstanceOf(MessageDeliveredEvent);
-      expect((replayed.payload as MessageDeliveredEvent).doneAt).toBeInstanceOf(Date);
+      expect((replayed.payload as unknown as MessageDeliveredEvent).doneAt).toBeInstanceOf(Date);
     } finally {
       await t2.close();
       await t.close();

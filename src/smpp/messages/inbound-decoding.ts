@@ -76,9 +76,14 @@ export function concatInfo(deliver: Pick<InboundDeliverSm, 'udh' | 'sar'>): Conc
 export function inboundText(
   deliver: Pick<InboundDeliverSm, 'shortMessage' | 'messagePayload' | 'dataCoding'>,
 ): string {
-  const bytes =
-    deliver.shortMessage.length === 0 && deliver.messagePayload
-      ? deliver.messagePayload
-      : deliver.shortMessage;
-  return decodeText(bytes, deliver.dataCoding);
+  return decodeText(bodyBytes(deliver), deliver.dataCoding);
+}
+
+/** The message bytes of a deliver_sm: short_message, or message_payload when short_message is empty. */
+export function bodyBytes(
+  deliver: Pick<InboundDeliverSm, 'shortMessage' | 'messagePayload'>,
+): Buffer {
+  return deliver.shortMessage.length === 0 && deliver.messagePayload
+    ? deliver.messagePayload
+    : deliver.shortMessage;
 }

@@ -1,5 +1,6 @@
 import { alphabetOf, decodeAlphabet } from '../messages/encoding/data-coding.js';
 import { decodeLatin1 } from '../messages/encoding/latin1.js';
+import { bodyBytes } from '../messages/inbound-decoding.js';
 import type { InboundDeliverSm } from '../session/session.types.js';
 import {
   type FinalPartState,
@@ -194,10 +195,7 @@ function isPrintableAscii(bytes: Uint8Array): boolean {
 export function receiptRawText(
   deliver: Pick<InboundDeliverSm, 'shortMessage' | 'messagePayload' | 'dataCoding'>,
 ): string {
-  const bytes =
-    deliver.shortMessage.length === 0 && deliver.messagePayload
-      ? deliver.messagePayload
-      : deliver.shortMessage;
+  const bytes = bodyBytes(deliver);
   const alphabet = alphabetOf(deliver.dataCoding);
   const text =
     alphabet === 'gsm7' && isPrintableAscii(bytes)

@@ -4,7 +4,7 @@ import { writeOutbox } from '../events/event-outbox.js';
 import { InboundReceivedEvent } from '../events/message-events.js';
 import { SmppEvents } from '../events/smpp-events.js';
 import { decodeText } from '../messages/encoding/data-coding.js';
-import { concatInfo } from '../messages/inbound-decoding.js';
+import { bodyBytes, concatInfo } from '../messages/inbound-decoding.js';
 import type { InboundDeliverSm } from '../session/session.types.js';
 import type { PendingEvent } from './message-state-writer.js';
 import { rows, type SqlExecutor } from './sql.js';
