@@ -1,7 +1,14 @@
 /** A bind slot held for one socket; released only after that socket has closed. */
 export interface BindLease {
   readonly slot: number;
+  /** Frees the slot; idempotent. */
   release(): Promise<void>;
+  /**
+   * Calls `listener` (once) if the lease is lost while held, e.g. it could not be renewed and
+   * another process took the slot: the holder must drop its bind at once. Leases that cannot be
+   * lost (in-process) need not implement it.
+   */
+  onLost?(listener: (reason: string) => void): void;
 }
 
 /**
