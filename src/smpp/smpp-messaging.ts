@@ -3,7 +3,8 @@ import { ModuleRef } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { BindManager } from './binds/bind-manager.js';
-import type { ResolvedSmppOptions } from './config/resolve-options.js';
+import { bindBudgetKey, type ResolvedSmppOptions } from './config/resolve-options.js';
+import type { ResolvedAccount } from './config/resolved-options.js';
 import { AccountDispatcher } from './dispatch/account-dispatcher.js';
 import { SubmitWaiters } from './dispatch/submit-waiters.js';
 import { SmppConfigError } from './errors.js';
@@ -16,7 +17,24 @@ import { BatchQueue } from './store/batch-queue.js';
 import { InboundStore } from './store/inbound-store.js';
 import type { PendingEvent } from './store/message-state-writer.js';
 import { type InsertOutcome, MessageStore, type NewMessage } from './store/message-store.js';
-import { type IncomingReceipt, ReceiptStore, type SubmitResult } from './store/receipt-store.js';
+import {
+  type AccountScope,
+  type IncomingReceipt,
+  ReceiptStore,
+  type SubmitResult,
+} from './store/receipt-store.js';
+
+/** Accounts configured on the same system_id and host share receipts (8x8 sends them to any bind). */
+function accountScope(accounts: readonly ResolvedAccount[]): AccountScope {
+  const byKey = new Map<string, string[]>();
+  for (const a of accounts)
+    byKey.set(bindBudgetKey(a), [...(byKey.get(bindBudgetKey(a)) ?? []), a.name]);
+  const keyOf = new Map(accounts.map((a) => [a.name, bindBudgetKey(a)]));
+  return {
+    siblings: (account) => byKey.get(keyOf.get(account) ?? '') ?? [account],
+    lockKey: (account) => keyOf.get(account) ?? account,
+  };
+}
 
 const CLAIM_LEASE_MS = 120_000;
 const POLL_MS = 1_000;
@@ -54,7 +72,12 @@ export class SmppMessaging implements OnModuleInit {
     this.dataSource = this.resolveDataSource();
     const recordEvents = () => this.events.enabled;
     this.store = new MessageStore(this.dataSource);
-    this.receiptStore = new ReceiptStore(this.dataSource, recordEvents, this.telemetry);
+    this.receiptStore = new ReceiptStore(
+      this.dataSource,
+      recordEvents,
+      this.telemetry,
+      accountScope(this.options.accounts),
+    );
     this.outbox = new EventOutbox(this.dataSource, this.events);
     this.waiters = new SubmitWaiters(this.store);
     this.inserts = new BatchQueue((items) => this.store.insert(items));

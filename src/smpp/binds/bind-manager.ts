@@ -214,6 +214,9 @@ export class BindManager {
   private async onDeliver(slot: BindSlot, deliver: InboundDeliverSm): Promise<number> {
     // Until the message pipeline is ready, ask the SMSC to send it again later: nothing is lost.
     if (!this.deliverHandler) return CommandStatus.ESME_RX_T_APPN;
-    return this.deliverHandler({ account: slot.account, bindId: slot.id }, deliver);
+    return this.deliverHandler(
+      { account: slot.account, bindId: `${slot.id}@${this.options.instanceId}` },
+      deliver,
+    );
   }
 }

@@ -25,10 +25,7 @@ export class InboundStore {
 
   async record(account: string, deliver: InboundDeliverSm): Promise<PendingEvent[]> {
     const concat = concatInfo(deliver);
-    const body =
-      deliver.shortMessage.length === 0 && deliver.messagePayload
-        ? deliver.messagePayload
-        : deliver.shortMessage;
+    const body = bodyBytes(deliver);
     const vendorId =
       deliver.tlvs
         .get(VENDOR_MO_ID_TAG)

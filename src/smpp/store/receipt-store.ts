@@ -55,8 +55,21 @@ interface ReceiptFacts {
 }
 
 /**
+ * Which accounts share an SMSC account (system_id at one host): a receipt that arrives on any of
+ * them may belong to a part sent through another.
+ */
+export interface AccountScope {
+  /** Every configured account name with the same system_id and host, this one included. */
+  siblings(account: string): readonly string[];
+  /** The advisory lock key that serialises matching for that system_id. */
+  lockKey(account: string): string;
+}
+
+const SELF_SCOPE: AccountScope = { siblings: (a) => [a], lockKey: (a) => a };
+
+/**
  * Stores submit results and receipts, and matches receipts to parts by (account, SMSC message id)
- * whichever comes first: every write here takes the account's advisory lock first, so of a
+ * whichever comes first: every write here takes the system_id's advisory lock first, so of a
  * receipt and its submit_sm_resp (stored by any two processes) the second sees the first.
  */
 export class ReceiptStore {
@@ -64,6 +77,7 @@ export class ReceiptStore {
     private readonly dataSource: DataSource,
     private readonly recordEvents: () => boolean,
     private readonly telemetry?: SmppTelemetry,
+    private readonly scope: AccountScope = SELF_SCOPE,
   ) {}
 
   async recordSubmitResults(results: readonly SubmitResult[]): Promise<PendingEvent[]> {
@@ -72,7 +86,7 @@ export class ReceiptStore {
     const events = await this.dataSource.transaction(async (em) => {
       await lockAccounts(
         em,
-        results.map((r) => r.account),
+        results.map((r) => this.scope.lockKey(r.account)),
       );
       const v = results.map((r) => encodeOutcome(r));
       const updated = await rows<PartRow>(
@@ -118,13 +132,13 @@ export class ReceiptStore {
     const events = await this.dataSource.transaction(async (em) => {
       await lockAccounts(
         em,
-        receipts.map((r) => r.account),
+        receipts.map((r) => this.scope.lockKey(r.account)),
       );
       await insertReceipts(em, receipts);
-      const parts = await findParts(em, receipts);
+      const parts = await findParts(em, receipts, this.scope);
       const changes = new PartChanges();
       for (const receipt of receipts) {
-        const part = parts.get(`${receipt.account}\u0000${receipt.parsed.smscMessageId}`);
+        const part = parts.get(receipt.id);
         if (!part) continue;
         changes.apply(part, {
           receiptId: receipt.id,
@@ -185,7 +199,7 @@ export class ReceiptStore {
     requeue: boolean,
   ): Promise<{ parts: number; events: PendingEvent[] }> {
     return this.dataSource.transaction(async (em) => {
-      await lockAccounts(em, [account]);
+      await lockAccounts(em, [this.scope.lockKey(account)]);
       const updated = await rows<{ id: string; message_id: string }>(
         em,
         `UPDATE smpp_message_parts
@@ -208,9 +222,11 @@ export class ReceiptStore {
   ): Promise<void> {
     const byKey = new Map<string, PartRow>();
     for (const part of accepted) {
-      for (const candidate of smscIdCandidates(part.smsc_message_id)) {
-        const key = `${part.account}\u0000${candidate}`;
-        if (!byKey.has(key)) byKey.set(key, part);
+      for (const account of this.scope.siblings(part.account)) {
+        for (const candidate of smscIdCandidates(part.smsc_message_id)) {
+          const key = `${account}\u0000${candidate}`;
+          if (!byKey.has(key)) byKey.set(key, part);
+        }
       }
     }
     const keys = [...byKey.keys()].map((k) => k.split('\u0000'));
@@ -362,8 +378,11 @@ async function insertReceipts(
 async function findParts(
   em: SqlExecutor,
   receipts: readonly IncomingReceipt[],
+  scope: AccountScope,
 ): Promise<Map<string, PartRow>> {
+  /** By receipt id. */
   const found = new Map<string, PartRow>();
+  // [account to search, id spelling to search, receipt id]
   const lookup = async (keys: Array<[string, string, string]>) => {
     if (keys.length === 0) return;
     const partRows = await rows<PartRow>(
@@ -375,20 +394,19 @@ async function findParts(
       [keys.map((k) => k[0]), keys.map((k) => k[1])],
     );
     const byStored = new Map(partRows.map((p) => [`${p.account}\u0000${p.smsc_message_id}`, p]));
-    for (const [account, candidate, original] of keys) {
+    for (const [account, candidate, receiptId] of keys) {
       const part = byStored.get(`${account}\u0000${candidate}`);
-      const key = `${account}\u0000${original}`;
-      if (part && !found.has(key)) found.set(key, part);
+      if (part && !found.has(receiptId)) found.set(receiptId, part);
     }
   };
-  await lookup(receipts.map((r) => [r.account, r.parsed.smscMessageId, r.parsed.smscMessageId]));
-  const missed = receipts.filter((r) => !found.has(`${r.account}\u0000${r.parsed.smscMessageId}`));
+  const spellings = (r: IncomingReceipt, ids: readonly string[]) =>
+    scope
+      .siblings(r.account)
+      .flatMap((account) => ids.map((id): [string, string, string] => [account, id, r.id]));
+  await lookup(receipts.flatMap((r) => spellings(r, [r.parsed.smscMessageId])));
+  const missed = receipts.filter((r) => !found.has(r.id));
   await lookup(
-    missed.flatMap((r) =>
-      smscIdCandidates(r.parsed.smscMessageId)
-        .slice(1)
-        .map((c): [string, string, string] => [r.account, c, r.parsed.smscMessageId]),
-    ),
+    missed.flatMap((r) => spellings(r, smscIdCandidates(r.parsed.smscMessageId).slice(1))),
   );
   return found;
 }
