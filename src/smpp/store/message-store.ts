@@ -221,8 +221,10 @@ export class MessageStore {
            FROM due WHERE p.id = due.id
          RETURNING p.id, p.message_id, p.account, p.seq, p.total, p.attempts, p.body, p.udh, p.esm_class, p.message_payload
        ), touched AS (
+         -- "IS TRUE" keeps the planner off the partial status index: with statistics that show few
+         -- queued messages it would scan every queued message per claim (O(queue) per claim).
          UPDATE smpp_messages m SET status = 'submitting', updated_at = now()
-          WHERE m.id IN (SELECT message_id FROM claimed) AND m.status = 'queued'
+          WHERE m.id IN (SELECT message_id FROM claimed) AND (m.status = 'queued') IS TRUE
        )
        SELECT c.*, m.destination, m.source, m.source_ton, m.source_npi, m.data_coding, m.registered_delivery, m.validity_period
          FROM claimed c JOIN smpp_messages m ON m.id = c.message_id
