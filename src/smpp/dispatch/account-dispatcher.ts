@@ -9,6 +9,9 @@ import { CommandStatus } from '../protocol/command-status.js';
 import type { SmppTelemetry, SubmitObservation } from '../telemetry/smpp-telemetry.js';
 import { outcomeOfError } from './submit-outcome.js';
 
+/** Parts claimed beyond the binds' windows at most. */
+const MAX_LOOKAHEAD = 200;
+
 export interface DispatchSettings {
   instanceId: string;
   maxAttempts: number;
@@ -24,6 +27,9 @@ export interface DispatchSettings {
  */
 export class AccountDispatcher {
   private inFlight = 0;
+  /** Submits finished so far, and the parts claimed beyond the windows (see run()). */
+  private done = 0;
+  private lookahead = 0;
   private wake?: () => void;
   private running = false;
   private loop?: Promise<void>;
@@ -69,14 +75,17 @@ export class AccountDispatcher {
     while (this.running) {
       await this.binds.waitForTransmitter(this.account.name, this.abort.signal);
       if (!this.running) break;
-      const room =
-        Number(process.env.XPF ?? 1) * this.binds.transmitCapacity(this.account.name) -
-        this.inFlight;
+      // The windows, plus a few times what the binds got through during the last claim's round
+      // trip: the next parts are at hand when slots free up (a claim per freed slot left the
+      // window idle for a database round trip each time), and at low rates almost nothing sits
+      // claimed but unsent (such parts become `unknown` if this process dies).
+      const room = this.binds.transmitCapacity(this.account.name) + this.lookahead - this.inFlight;
       if (room <= 0) {
         await this.sleep(this.settings.pollMs);
         continue;
       }
       let parts: ClaimedPart[];
+      const doneBefore = this.done;
       try {
         parts = await this.store.claim(
           this.account.name,
@@ -84,6 +93,7 @@ export class AccountDispatcher {
           this.settings.instanceId,
           this.settings.claimLeaseMs,
         );
+        this.lookahead = Math.min(MAX_LOOKAHEAD, 3 * (this.done - doneBefore));
         if (idle)
           this.logger.log(`Database reachable again; dispatching for "${this.account.name}"`);
         idle = false;
@@ -135,6 +145,7 @@ export class AccountDispatcher {
       result = { partId: part.id, account: part.account, outcome };
     } finally {
       this.inFlight--;
+      this.done++;
       this.wake?.();
     }
     this.telemetry?.submit({
