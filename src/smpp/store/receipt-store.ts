@@ -104,7 +104,10 @@ export class ReceiptStore {
                 updated_at = now()
            FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::int[], $5::int[], $6::varchar[], $7::int[])
              AS v(id, status, smsc_id, delay_ms, error_code, error_status, attempts_delta)
-          WHERE p.id = v.id AND p.status IN ('submitting', 'unknown')
+          -- The status test is written as a join clause ("OR v.id IS NULL" never holds): as a
+          -- filter on p alone it is estimated at ~1 row (statistics rarely catch parts in flight)
+          -- and the planner nested-loops the whole table against the batch.
+          WHERE p.id = v.id AND (p.status IN ('submitting', 'unknown') OR v.id IS NULL)
          RETURNING p.id, p.message_id, p.account, p.seq, p.smsc_message_id, p.status, p.submitted_at`,
         [
           v.map((x) => x.id),
