@@ -58,7 +58,7 @@ export class SmppMetrics implements OnModuleInit, OnModuleDestroy {
 
   private readonly duplicateReceipts = new Counter({
     name: 'smpp_receipts_duplicate_total',
-    help: 'Receipts for a part that already had its final receipt',
+    help: 'Matched receipts that changed nothing (sent again, or the part was already final)',
     labelNames: ['account'] as const,
     registers: [this.registry],
   });
