@@ -72,7 +72,7 @@ export async function createServiceApp(options: CreateServiceAppOptions = {}): P
       return503OnClosing: true,
     });
     if (options.shutdownHooks)
-      app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+      app.enableShutdownHooks(['SIGTERM', 'SIGINT', 'SIGHUP'], { useProcessExit: true });
     await app.listen(config.http.port);
     const port = (app.getHttpServer().address() as AddressInfo).port;
     const url = `http://localhost:${port}`;

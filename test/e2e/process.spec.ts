@@ -129,9 +129,21 @@ describe('the compiled service as a process (zero-config)', () => {
       'delivered',
     );
 
+    // SIGTERM right after a burst: the drain must still have its database.
+    const burst = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        http(run.url, '/messages', {
+          json: { to: `+659300${String(i).padStart(4, '0')}`, text: `burst ${i}` },
+        }),
+      ),
+    );
+    expect(burst.every((r) => r.status === 202)).toBe(true);
     run.child.kill('SIGTERM');
     expect(await run.exited).toEqual({ code: 0, signal: null });
     const out = stripAnsi(text(run));
+    expect(
+      out.split('\n').filter((l) => / (ERROR|WARN) /.test(l) && !/Bind .* down: shutdown/.test(l)),
+    ).toEqual([]);
     expect(out).toContain('closed: unbound');
     expect(out).toContain('Embedded Postgres stopped');
     expect(out).not.toContain('from a process');
