@@ -38,6 +38,8 @@ export class MessageEventsListener {
 
   @OnEvent(SmppEvents.BindDown)
   onBindDown(event: BindDownEvent): void {
-    this.logger.warn(`Bind ${event.bindId} down: ${event.reason}`);
+    if (event.reason === 'shutdown')
+      this.logger.log(`Bind ${event.bindId} closed for the shutdown`);
+    else this.logger.warn(`Bind ${event.bindId} down: ${event.reason}`);
   }
 }
