@@ -287,3 +287,34 @@ describe('SmppSession on malformed input', () => {
     expect(session.state).toBe('closed');
   });
 });
+
+describe('SmppSession deliver_sm while unbinding', () => {
+  it('refuses a deliver_sm that arrives after our unbind went out with ESME_RX_T_APPN, without calling the handler', async () => {
+    const seen: InboundDeliverSm[] = [];
+    let unbindPdu: { pdu: import('smpp').PDU; s: import('smpp').Session } | undefined;
+    const server = await smsc({ onUnbind: (pdu, s) => void (unbindPdu = { pdu, s }) });
+    const session = await tracker.open(
+      sessionOptions(server.port, {
+        onDeliver: (d) => {
+          seen.push(d);
+          return 0;
+        },
+        unbindTimeoutMs: 2_000,
+      }),
+    );
+    const unbound = session.unbind();
+    await waitFor(() => unbindPdu !== undefined);
+    serverWrite(
+      server,
+      deliverSmBytes({ sequenceNumber: 9, shortMessage: Buffer.from('late receipt') }),
+    );
+    await waitFor(() => responsesTo(server, 'deliver_sm_resp').length === 1);
+    expect(responsesTo(server, 'deliver_sm_resp')[0]).toMatchObject({
+      sequence_number: 9,
+      command_status: 0x64,
+    });
+    expect(seen).toHaveLength(0);
+    unbindPdu!.s.send(unbindPdu!.pdu.response());
+    await unbound;
+  });
+});
