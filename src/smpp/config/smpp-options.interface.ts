@@ -1,4 +1,3 @@
-import type { LoggerService } from '@nestjs/common';
 import type { BindAllocator } from '../binds/bind-allocator.js';
 import type { PostgresBindAllocatorOptions } from '../binds/postgres-bind-allocator.js';
 import type { SmppMessagesOptions } from '../messages/send-options.js';
@@ -80,7 +79,6 @@ export interface SmppModuleOptions {
   bindLease?: PostgresBindAllocatorOptions;
   /** A name for this process in bind leases and logs (default: hostname-pid). */
   instanceId?: string;
-  logger?: LoggerService;
   /** The TypeORM DataSource to store messages in, by the name given to TypeOrmModule (default: the default one). */
   dataSourceName?: string;
   messages?: SmppMessagesOptions;

@@ -265,6 +265,7 @@ export class ReceiptStore {
         stat: receipt.stat,
         match: 'matched-late',
         duplicate: false,
+        // No submit->receipt latency: the receipt overtook the stored submit_sm_resp.
       });
     }
     await changes.write(em);
