@@ -10,7 +10,9 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json data-source.ts ./
 COPY src ./src
 COPY migrations ./migrations
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+# No prune: the service's own runtime packages (Nest, express, prom-client) are dev
+# dependencies of the library package, which lists Nest as peers for the apps that import it.
+RUN npm run build
 
 FROM node:20-slim
 ENV NODE_ENV=production

@@ -1,20 +1,35 @@
-import { Injectable, Logger, Optional } from '@nestjs/common';
-import { EventEmitter2, EventEmitterReadinessWatcher } from '@nestjs/event-emitter';
+import { Injectable, Logger, type OnModuleInit, type Type } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { SmppEventName } from './smpp-events.js';
+
+interface Emitter {
+  emitAsync(name: string, payload: unknown): Promise<unknown[]>;
+}
+
+interface Readiness {
+  waitUntilReady(): Promise<void>;
+}
 
 /**
  * Emits domain events through the host's EventEmitter2 when it has one (EventEmitterModule is the
- * host's choice: a library must not call its forRoot). Waits until listeners are attached, so
- * nothing emitted during bootstrap is lost, and never lets a listener's error reach the pipeline.
+ * host's choice: a library must not call its forRoot, and @nestjs/event-emitter is an optional
+ * peer). Waits until listeners are attached, so nothing emitted during bootstrap is lost, and
+ * never lets a listener's error reach the pipeline.
  */
 @Injectable()
-export class SmppEventPublisher {
+export class SmppEventPublisher implements OnModuleInit {
   private readonly logger = new Logger('SmppEvents');
+  private emitter?: Emitter;
+  private readiness?: Readiness;
 
-  constructor(
-    @Optional() private readonly emitter?: EventEmitter2,
-    @Optional() private readonly readiness?: EventEmitterReadinessWatcher,
-  ) {}
+  constructor(private readonly moduleRef: ModuleRef) {}
+
+  async onModuleInit(): Promise<void> {
+    const lib = await import('@nestjs/event-emitter').catch(() => undefined);
+    if (!lib) return;
+    this.emitter = this.find<Emitter>(lib.EventEmitter2);
+    this.readiness = this.find<Readiness>(lib.EventEmitterReadinessWatcher);
+  }
 
   get enabled(): boolean {
     return this.emitter !== undefined;
@@ -30,6 +45,14 @@ export class SmppEventPublisher {
       this.logger.error(
         `A listener of ${name} failed: ${(error as Error)?.message ?? String(error)}`,
       );
+    }
+  }
+
+  private find<T>(token: Type<unknown>): T | undefined {
+    try {
+      return this.moduleRef.get(token, { strict: false }) as T;
+    } catch {
+      return undefined;
     }
   }
 }
