@@ -20,7 +20,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-# No embedded Postgres in this image (a dev dependency): set DATABASE_URL.
+# Set DATABASE_URL: without it the service would start an embedded Postgres inside the container.
 USER node
 EXPOSE 3000
 # Liveness: the process answers (never depends on the SMSC).
