@@ -24,7 +24,7 @@ describe('resolveSmppOptions', () => {
       binds: ['transceiver'],
       maxBinds: 4,
       submitsPerSecond: 50,
-      submitBurst: 50,
+      submitBurst: 2,
       window: 10,
       enquireLinkMs: 30_000,
       responseTimeoutMs: 10_000,

@@ -20,6 +20,8 @@ export interface ResolvedSmppOptions {
   instanceId: string;
 }
 
+/** Back-to-back submits per bind by default (see SmppAccountOptions.submitBurst). */
+const DEFAULT_SUBMIT_BURST = 2;
 const MAX_SYSTEM_ID = 15;
 const MAX_PASSWORD = 8;
 const MAX_SYSTEM_TYPE = 12;
@@ -131,7 +133,7 @@ function resolveAccount(
       `${label}.submitsPerSecond: expected a number above 0, got ${show(a.submitsPerSecond)}`,
     );
   }
-  const submitBurst = a.submitBurst ?? Math.max(1, Math.ceil(submitsPerSecond));
+  const submitBurst = a.submitBurst ?? DEFAULT_SUBMIT_BURST;
   if (!isPositiveInt(submitBurst))
     issues.push(
       `${label}.submitBurst: expected a positive whole number, got ${show(a.submitBurst)}`,

@@ -31,7 +31,12 @@ export interface SmppAccountOptions {
   maxBinds?: number;
   /** submit_sm per second per bind (8x8: 50). */
   submitsPerSecond?: number;
-  /** Token bucket size per bind (default: submitsPerSecond). */
+  /**
+   * Submits a bind may send back to back (token bucket size, default 2). Any more than a couple
+   * and an SMSC that counts per second (8x8) sees bursts and answers ESME_RTHROTTLED; 2 rather
+   * than 1 so that a timer firing late does not cost rate. Besides the bucket, a bind never sends
+   * more than submitsPerSecond in any second (+5 ms), counted from the SMSC's answers.
+   */
   submitBurst?: number;
   /** Outstanding requests per bind (default 10). */
   window?: number;

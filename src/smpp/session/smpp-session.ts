@@ -105,8 +105,8 @@ export class SmppSession {
       ratePerSecond: rate,
       burst: options.submitBurst,
       // SMSCs count "n per second" in a sliding window (8x8: 50 per bind); the bucket alone
-      // allows burst + rate in one second. The guard absorbs timing jitter between our clock
-      // and the SMSC's (it costs 0.5 % of the rate).
+      // allows burst + rate in one second. Each submit counts from its answer (settle() below),
+      // so the window costs a round trip plus the guard per `rate` submits (~0.5 % on a LAN).
       window:
         Number.isFinite(rate) && rate >= 1
           ? { limit: Math.floor(rate), ms: 1000 + PACING_GUARD_MS }
@@ -194,15 +194,23 @@ export class SmppSession {
     const fields = submitSmFields(request);
 
     await this.window.acquire();
+    let ticket: number;
     try {
       this.assertStillBound();
-      await this.bucket.take();
+      ticket = await this.bucket.take();
       this.assertStillBound();
     } catch (error) {
       this.window.release();
       throw error;
     }
-    const response = await this.request('submit_sm', fields, this.opts.responseTimeoutMs, true);
+    let response: PDU;
+    try {
+      response = await this.request('submit_sm', fields, this.opts.responseTimeoutMs, true);
+    } finally {
+      // The SMSC counted it before it answered: pace from the answer, so that no delay on the way
+      // there (or in the SMSC) can squeeze `rate` submits into less than a second on its clock.
+      this.bucket.settle(ticket);
+    }
     const raw = rawPduOf(response);
     const fromRaw = raw ? readFirstCString(raw) : undefined;
     const messageId =

@@ -8,10 +8,16 @@ export interface TokenBucketOptions {
   burst?: number;
   /** Millisecond clock (default performance.now). */
   now?: Clock;
+  /**
+   * Also never more than `limit` takes in any `ms` milliseconds: a sliding window, the way SMSCs
+   * count "n per second". A token bucket alone allows `burst + rate` in one second. A take counts
+   * from the moment it was taken, or from when it is settled (see settle()).
+   */
+  window?: { limit: number; ms: number };
 }
 
 interface Waiter {
-  resolve: () => void;
+  resolve: (ticket: number) => void;
   reject: (error: Error) => void;
 }
 
@@ -27,6 +33,13 @@ export class TokenBucket {
   private last: number;
   private readonly waiters: Waiter[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private readonly windowLimit: number;
+  private readonly windowMs: number;
+  /** The times of the last `windowLimit` takes (a ring), when a window is set. */
+  private readonly stamps: number[] = [];
+  private oldest = 0;
+  /** The stamp slot of the last take (-1 without a window). */
+  private lastTicket = -1;
 
   constructor(options: TokenBucketOptions) {
     const rate = options.ratePerSecond;
@@ -36,6 +49,14 @@ export class TokenBucket {
     if (!Number.isFinite(this.burst))
       throw new RangeError(`burst must be finite, got ${options.burst}`);
     this.now = options.now ?? (() => performance.now());
+    const window = options.window;
+    if (window && !(Number.isInteger(window.limit) && window.limit >= 1 && window.ms > 0)) {
+      throw new RangeError(
+        `window must be { limit: integer >= 1, ms: > 0 }, got ${JSON.stringify(window)}`,
+      );
+    }
+    this.windowLimit = this.unpaced || !window ? 0 : window.limit;
+    this.windowMs = window?.ms ?? 0;
     this.tokens = this.burst;
     this.last = this.now();
   }
@@ -49,7 +70,7 @@ export class TokenBucket {
   available(): number {
     if (this.unpaced) return Infinity;
     this.refill();
-    return this.tokens;
+    return this.windowWait() > 0 ? 0 : this.tokens;
   }
 
   /** Callers waiting in take(). */
@@ -68,17 +89,31 @@ export class TokenBucket {
   msUntilToken(): number {
     if (this.unpaced) return 0;
     this.refill();
-    if (this.tokens >= 1) return 0;
-    return Math.ceil(((1 - this.tokens) * 1000) / this.ratePerSecond);
+    const forToken =
+      this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) * 1000) / this.ratePerSecond);
+    return Math.max(forToken, Math.ceil(this.windowWait()));
   }
 
-  /** Resolves when a token is taken for the caller; callers are served first come, first served. */
-  take(): Promise<void> {
-    if (this.tryTake()) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
+  /**
+   * Resolves when a token is taken for the caller; callers are served first come, first served.
+   * Resolves with a ticket for settle().
+   */
+  take(): Promise<number> {
+    if (this.tryTake()) return Promise.resolve(this.lastTicket);
+    return new Promise<number>((resolve, reject) => {
       this.waiters.push({ resolve, reject });
       this.schedule();
     });
+  }
+
+  /**
+   * Counts a take in the sliding window from now instead of from when it was taken: e.g. when the
+   * peer answered, which is after it counted the request, however late the request reached it.
+   */
+  settle(ticket: number): void {
+    if (ticket < 0 || ticket >= this.stamps.length) return;
+    const now = this.now();
+    if (now > this.stamps[ticket]) this.stamps[ticket] = now;
   }
 
   /** Fails every waiting take() with the error `makeError` builds; the bucket stays usable. */
@@ -91,9 +126,26 @@ export class TokenBucket {
 
   private takeNow(): boolean {
     this.refill();
-    if (this.tokens < 1) return false;
+    if (this.tokens < 1 || this.windowWait() > 0) return false;
     this.tokens -= 1;
+    if (this.windowLimit > 0) {
+      // Overwrite the oldest stamp once the ring is full.
+      if (this.stamps.length < this.windowLimit) {
+        this.lastTicket = this.stamps.length;
+        this.stamps.push(this.last);
+      } else {
+        this.lastTicket = this.oldest;
+        this.stamps[this.oldest] = this.last;
+        this.oldest = (this.oldest + 1) % this.windowLimit;
+      }
+    }
     return true;
+  }
+
+  /** Milliseconds until the sliding window has room (0 when it has, or when there is none). */
+  private windowWait(): number {
+    if (this.windowLimit === 0 || this.stamps.length < this.windowLimit) return 0;
+    return Math.max(0, this.stamps[this.oldest] + this.windowMs - this.now());
   }
 
   private refill(): void {
@@ -116,7 +168,7 @@ export class TokenBucket {
 
   private drain(): void {
     while (this.waiters.length > 0 && this.takeNow()) {
-      this.waiters.shift()?.resolve();
+      this.waiters.shift()?.resolve(this.lastTicket);
     }
     this.schedule();
   }
