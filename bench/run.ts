@@ -1,0 +1,157 @@
+// `npm run bench`: the five measurements of docs/reliability.md, on loopback against the simulator
+// (in a child process) and Postgres (DATABASE_URL, else an embedded one). Prints a table, and as
+// its last line one JSON object. Never part of `npm test`.
+//
+// Environment: DATABASE_URL (else embedded Postgres), BENCH_N (messages for raw and pipeline,
+// default 20000), BENCH_PACED_S (default 30), BENCH_PHASES (comma list of raw, pipeline, paced,
+// latency, memory; default all), BENCH_CPU_PROF (a folder: CPU profile of the pipeline phase),
+// BENCH_DEBUG, BENCH_SQL (query timings of the pipeline phase).
+import { cpus } from 'node:os';
+import { BenchServer } from './database.js';
+import { sendLatency } from './latency.js';
+import { queuedMemory } from './memory.js';
+import { pacedRate } from './paced.js';
+import { pipelineRates } from './pipeline.js';
+import { rawSubmitRate } from './raw.js';
+import { SimProcess } from './sim-control.js';
+import { benchText } from './texts.js';
+
+const N = Number(process.env.BENCH_N ?? 20_000);
+const PACED_S = Number(process.env.BENCH_PACED_S ?? 30);
+const PHASES = new Set(
+  (process.env.BENCH_PHASES ?? 'raw,pipeline,paced,latency,memory').split(','),
+);
+
+interface Summary {
+  raw_submit_per_s: number | null;
+  pipeline_submit_per_s: number | null;
+  pipeline_receipt_per_s: number | null;
+  ratio: number | null;
+  paced_per_s: number | null;
+  paced_target_per_s: number | null;
+  throttled: number | null;
+  send_p50_ms: number | null;
+  send_p99_ms: number | null;
+  rss_mb_10k: number | null;
+  rss_mb_100k: number | null;
+}
+
+const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;
+const log = (line: string) => console.log(line);
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const server = await BenchServer.start();
+  const s: Summary = {
+    raw_submit_per_s: null,
+    pipeline_submit_per_s: null,
+    pipeline_receipt_per_s: null,
+    ratio: null,
+    paced_per_s: null,
+    paced_target_per_s: null,
+    throttled: null,
+    send_p50_ms: null,
+    send_p99_ms: null,
+    rss_mb_10k: null,
+    rss_mb_100k: null,
+  };
+  const rows: Array<[string, string, string]> = [];
+  log(
+    `nestjs-smpp bench: ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}, node ${process.version}, Postgres: ${server.source}, N = ${N}`,
+  );
+  try {
+    if (PHASES.has('raw')) {
+      // The ceiling: bare smpp@0.5.1, 1 bind, window 10, pre-encoded bytes, no receipts, nothing stored.
+      const sim = await SimProcess.start({
+        submitsPerSecondPerBind: 0,
+        receipts: { enabled: false },
+      });
+      try {
+        await rawSubmitRate(sim.port, 2_000, 10, (i) => benchText('rawwarm', i));
+        const runs: number[] = [];
+        const cpu0 = process.cpuUsage();
+        const sim0 = (await sim.elu()).cpu;
+        for (let k = 0; k < 3; k++)
+          runs.push(await rawSubmitRate(sim.port, N, 10, (i) => benchText(`raw${k}`, i)));
+        const cpu = process.cpuUsage(cpu0);
+        const simCpu = (await sim.elu()).cpu;
+        const perMessage = (user: number, system: number) => Math.round((user + system) / (3 * N));
+        runs.sort((a, b) => a - b);
+        s.raw_submit_per_s = round(runs[1], 0);
+        rows.push([
+          'raw smpp@0.5.1 (1 bind, window 10)',
+          `${s.raw_submit_per_s} submit/s`,
+          `median of 3 x ${N}: ${runs.map((r) => r.toFixed(0)).join(', ')}; CPU per message: client ${perMessage(cpu.user, cpu.system)} µs, simulator ${perMessage(simCpu.user - sim0.user, simCpu.system - sim0.system)} µs`,
+        ]);
+      } finally {
+        await sim.stop();
+      }
+    }
+    if (PHASES.has('pipeline')) {
+      const p = await pipelineRates(server, N, 500);
+      s.pipeline_submit_per_s = round(p.submitPerS, 0);
+      s.pipeline_receipt_per_s = round(p.receiptPerS, 0);
+      if (s.raw_submit_per_s) s.ratio = round(p.submitPerS / s.raw_submit_per_s, 3);
+      const states = Object.entries(p.statuses)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+      rows.push([
+        'pipeline send() (1 bind, window 10, persisted)',
+        `${s.pipeline_submit_per_s} submit/s`,
+        `ratio ${s.ratio ?? '-'}; ${states}; duplicates ${p.duplicates}`,
+      ]);
+      const c = p.cpuUsPerMessage;
+      rows.push([
+        'pipeline, receipts matched',
+        `${s.pipeline_receipt_per_s} receipt/s`,
+        `CPU per message: app ${c.app} µs, simulator ${c.sim} µs, Postgres ${c.postgres} µs`,
+      ]);
+    }
+    if (PHASES.has('paced')) {
+      const p = await pacedRate(server, PACED_S);
+      s.paced_per_s = round(p.perS, 1);
+      s.paced_target_per_s = p.targetPerS;
+      s.throttled = p.throttled;
+      rows.push([
+        'paced (4 binds x 50/s, demand 250/s)',
+        `${s.paced_per_s} submit/s`,
+        `target ${p.targetPerS}; ESME_RTHROTTLED ${p.throttled} in ${p.seconds + 2} s`,
+      ]);
+    }
+    if (PHASES.has('latency')) {
+      const l = await sendLatency(server, 200, 10);
+      s.send_p50_ms = round(l.p50, 2);
+      s.send_p99_ms = round(l.p99, 2);
+      rows.push([
+        'send() latency at 200/s (durably queued)',
+        `p50 ${s.send_p50_ms} ms, p99 ${s.send_p99_ms} ms`,
+        `max ${round(l.max, 1)} ms over ${l.count} sends`,
+      ]);
+    }
+    if (PHASES.has('memory')) {
+      const m = await queuedMemory(server);
+      s.rss_mb_10k = round(m.rss10k, 1);
+      s.rss_mb_100k = round(m.rss100k, 1);
+      rows.push([
+        'RSS with 10k / 100k queued (binds refused)',
+        `${s.rss_mb_10k} MB / ${s.rss_mb_100k} MB`,
+        `heap ${round(m.heap10k)} / ${round(m.heap100k)} MB; ${m.queued} of ${m.total} parts queued`,
+      ]);
+    }
+  } finally {
+    await server.close();
+  }
+  const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length), 8));
+  log('');
+  for (const r of rows) log(`${r[0].padEnd(w[0])}  ${r[1].padEnd(w[1])}  ${r[2]}`);
+  log(`(${Math.round((Date.now() - started) / 1000)} s)`);
+  log(JSON.stringify(s));
+}
+
+main().then(
+  () => process.exit(0),
+  (error: Error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
