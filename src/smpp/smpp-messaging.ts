@@ -36,7 +36,6 @@ function accountScope(accounts: readonly ResolvedAccount[]): AccountScope {
   };
 }
 
-const CLAIM_LEASE_MS = 120_000;
 const POLL_MS = 1_000;
 const RECOVERY_EVERY_MS = 5_000;
 const ORPHAN_EVENT_AGE_MS = 30_000;
@@ -106,7 +105,7 @@ export class SmppMessaging implements OnModuleInit {
           {
             instanceId: this.options.instanceId,
             maxAttempts: this.options.messages.maxAttempts,
-            claimLeaseMs: CLAIM_LEASE_MS,
+            claimLeaseMs: this.options.claimLeaseMs,
             pollMs: POLL_MS,
           },
           this.logger,

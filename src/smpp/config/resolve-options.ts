@@ -18,8 +18,11 @@ export interface ResolvedSmppOptions {
   reconnect: ResolvedReconnect;
   waitForBindMs?: number;
   instanceId: string;
+  claimLeaseMs: number;
 }
 
+/** How long a claimed part may go without a stored outcome before recovery takes it (ms). */
+const DEFAULT_CLAIM_LEASE_MS = 120_000;
 /** Back-to-back submits per bind by default (see SmppAccountOptions.submitBurst). */
 const DEFAULT_SUBMIT_BURST = 2;
 const MAX_SYSTEM_ID = 15;
@@ -55,6 +58,11 @@ export function resolveSmppOptions(options: SmppModuleOptions): ResolvedSmppOpti
   checkSharedBudgets(accounts, issues);
 
   const reconnect = resolveReconnect(options.reconnect, issues);
+  if (options.claimLeaseMs !== undefined && !isPositiveInt(options.claimLeaseMs)) {
+    issues.push(
+      `claimLeaseMs: expected a positive whole number of ms, got ${show(options.claimLeaseMs)}`,
+    );
+  }
   if (options.waitForBindMs !== undefined && !isPositiveInt(options.waitForBindMs)) {
     issues.push(
       `waitForBindMs: expected a positive whole number of ms, got ${show(options.waitForBindMs)}`,
@@ -77,6 +85,7 @@ export function resolveSmppOptions(options: SmppModuleOptions): ResolvedSmppOpti
     reconnect,
     waitForBindMs: options.waitForBindMs,
     instanceId: options.instanceId ?? `${hostname()}-${process.pid}`,
+    claimLeaseMs: options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS,
   };
 }
 

@@ -84,6 +84,13 @@ export interface SmppModuleOptions {
   bindLease?: PostgresBindAllocatorOptions;
   /** A name for this process in bind leases and logs (default: hostname-pid). */
   instanceId?: string;
+  /**
+   * How long a part claimed for submission may stay without a stored outcome before it is
+   * recovered (ms, default 120 000): after a process died, its claimed parts become `unknown`
+   * (or queued again with `delivery: 'at-least-once'`) this long after they were claimed, plus up
+   * to 5 s. Keep it well above the time a part can wait for a bind's window and pacing.
+   */
+  claimLeaseMs?: number;
   /** The TypeORM DataSource to store messages in, by the name given to TypeOrmModule (default: the default one). */
   dataSourceName?: string;
   messages?: SmppMessagesOptions;
