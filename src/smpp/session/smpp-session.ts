@@ -720,7 +720,9 @@ export class SmppSession {
     opening?.reject(ending.error ?? new ConnectionClosedError(ending.reason));
 
     if (ending.graceful) this.log('log', `closed: ${ending.reason}`);
-    else this.log(opening ? 'warn' : 'error', `closed: ${ending.reason}`);
+    // A failed open is the opener's to report (open() rejects with the reason; the bind manager
+    // says it once, e.g. a refused password): one line per attempt here would repeat it.
+    else this.log(opening ? 'debug' : 'error', `closed: ${ending.reason}`);
     this.resolveClosed(event);
     try {
       this.emitter.emit('close', event);
