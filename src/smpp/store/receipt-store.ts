@@ -264,7 +264,8 @@ export class ReceiptStore {
         account: receipt.account,
         stat: receipt.stat,
         match: 'matched-late',
-        duplicate: false,
+        // Two copies of a receipt may both have been parked: the second is a duplicate.
+        duplicate: changes.matches[changes.matches.length - 1].duplicate,
         // No submit->receipt latency: the receipt overtook the stored submit_sm_resp.
       });
     }
