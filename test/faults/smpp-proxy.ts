@@ -1,0 +1,85 @@
+import { connect, createServer, type Server, type Socket } from 'node:net';
+
+/** One client connection through the proxy. */
+export interface ProxiedConnection {
+  readonly id: number;
+  readonly client: Socket;
+  readonly upstream: Socket;
+  closed: boolean;
+  /** Writes bytes to the client between two whole PDUs of the SMSC's stream. */
+  inject(bytes: Buffer): void;
+}
+
+/**
+ * A TCP proxy in front of an SMSC that frames the SMSC -> client stream by command_length, so that
+ * bytes can be slipped in between two PDUs (never into the middle of one): the client then sees
+ * exactly the malformed PDU under test, and the stream in step before and after it.
+ */
+export class SmppProxy {
+  private server?: Server;
+  private nextId = 1;
+  readonly connections: ProxiedConnection[] = [];
+  port = 0;
+
+  constructor(private readonly targetPort: number) {}
+
+  async start(): Promise<void> {
+    this.server = createServer((client) => this.accept(client));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server!.address() as { port: number }).port;
+  }
+
+  /** Open connections, oldest first. */
+  get open(): ProxiedConnection[] {
+    return this.connections.filter((c) => !c.closed);
+  }
+
+  async stop(): Promise<void> {
+    for (const c of this.connections) {
+      c.client.destroy();
+      c.upstream.destroy();
+    }
+    await new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
+  }
+
+  private accept(client: Socket): void {
+    const upstream = connect(this.targetPort, '127.0.0.1');
+    let buffered: Buffer = Buffer.alloc(0);
+    const connection: ProxiedConnection = {
+      id: this.nextId++,
+      client,
+      upstream,
+      closed: false,
+      inject: (bytes) => {
+        if (!connection.closed && client.writable) client.write(bytes);
+      },
+    };
+    this.connections.push(connection);
+    const close = () => {
+      connection.closed = true;
+      client.destroy();
+      upstream.destroy();
+    };
+    for (const s of [client, upstream]) {
+      s.on('error', () => undefined);
+      s.on('close', close);
+    }
+    client.on('data', (chunk: Buffer) => upstream.write(chunk));
+    upstream.on('data', (chunk: Buffer) => {
+      buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
+      // Forward whole PDUs only; keep a partial one for the next chunk.
+      let offset = 0;
+      while (buffered.length - offset >= 4) {
+        const length = buffered.readUInt32BE(offset);
+        if (length < 16 || buffered.length - offset < length) break;
+        offset += length;
+      }
+      if (offset > 0) {
+        client.write(buffered.subarray(0, offset));
+        buffered = buffered.subarray(offset);
+      }
+    });
+  }
+}
