@@ -33,7 +33,6 @@ export async function pacedRate(server: BenchServer, seconds: number): Promise<P
       binds: { transceivers: binds },
       window: 10,
       submitsPerSecond: perBind,
-      ...(process.env.BURST ? { submitBurst: Number(process.env.BURST) } : {}),
     },
     waitForBindMs: 10_000,
   });
