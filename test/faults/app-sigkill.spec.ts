@@ -117,6 +117,9 @@ describe('fault 2: the application process SIGKILLed mid-stream, then restarted'
         }>
       ).map((p) => [p.id, p.status]),
     );
+    const firstSubmitAfterRestart = Math.min(
+      ...sim.submits.map((r) => r.at.getTime()).filter((at) => at >= restartedAt),
+    );
     const queuedNotDelivered = queuedAtKill.filter((id) => after.get(id) !== 'delivered');
     const claimedOutcomes = new Set(claimedAtKill.map((id) => after.get(id)));
     const [{ n: distinctRefs }] = (await db.dataSource.query(
@@ -129,7 +132,7 @@ describe('fault 2: the application process SIGKILLed mid-stream, then restarted'
       lost: verdict.lost,
       duplicated: verdict.duplicated,
       unknown: verdict.unknown,
-      detection: `claims of the dead process recovered ${(recoveredAfterMs / 1000).toFixed(1)} s after the kill (claimLeaseMs ${CLAIM_LEASE_MS / 1000} s + recovery every 5 s); restart bound and sending ${((Date.now() - restartedAt) / 1000).toFixed(0)} s before all settled`,
+      detection: `the restarted process submitted again ${((firstSubmitAfterRestart - restartedAt) / 1000).toFixed(1)} s after it booted (the dead one's bind leases expire after ${BIND_LEASE_MS / 1000} s); the dead one's claims recovered ${(recoveredAfterMs / 1000).toFixed(1)} s after the kill (claimLeaseMs ${CLAIM_LEASE_MS / 1000} s + recovery every 5 s)`,
       notes: `queued at the kill: ${queuedAtKill.length - queuedNotDelivered.length}/${queuedAtKill.length} delivered after the restart; claimed at the kill: ${[...claimedOutcomes].join('/')}`,
       byStatus: verdict.byStatus,
     });
