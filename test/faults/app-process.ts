@@ -23,6 +23,7 @@ export interface ChildConfig {
   claimLeaseMs: number;
   bindLeaseMs: number;
   transceivers: number;
+  maxBinds: number;
 }
 
 interface Item {
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
             tls: false,
             defaultSender: 'FaultTest',
             binds: { transceivers: config.transceivers },
+            maxBinds: config.maxBinds,
             responseTimeoutMs: 2_000,
             connectTimeoutMs: 2_000,
             unbindTimeoutMs: 1_000,

@@ -54,6 +54,8 @@ describe('fault 2: the application process SIGKILLed mid-stream, then restarted'
       claimLeaseMs: CLAIM_LEASE_MS,
       bindLeaseMs: BIND_LEASE_MS,
       transceivers: 2,
+      // The whole budget: the restarted process must wait for the dead one's leases to expire.
+      maxBinds: 2,
     });
 
     const first = await ChildApp.start(build.script, config('fault-app-1'));
@@ -75,9 +77,9 @@ describe('fault 2: the application process SIGKILLed mid-stream, then restarted'
     // The restart: a new process on the same database sends what the first did not confirm
     // (again with the same clientRef: a send() that committed just before the kill is not doubled).
     await sleep(200);
+    const restartedAt = Date.now();
     const second = await ChildApp.start(build.script, config('fault-app-2'));
     children.push(second);
-    const restartedAt = Date.now();
     second.send(
       messages.filter((m) => !first.sent.has(m.i)),
       400,
@@ -118,6 +120,7 @@ describe('fault 2: the application process SIGKILLed mid-stream, then restarted'
       ).map((p) => [p.id, p.status]),
     );
     const firstSubmitAfterRestart = Math.min(
+      Infinity,
       ...sim.submits.map((r) => r.at.getTime()).filter((at) => at >= restartedAt),
     );
     const queuedNotDelivered = queuedAtKill.filter((id) => after.get(id) !== 'delivered');
@@ -132,7 +135,7 @@ describe('fault 2: the application process SIGKILLed mid-stream, then restarted'
       lost: verdict.lost,
       duplicated: verdict.duplicated,
       unknown: verdict.unknown,
-      detection: `the restarted process submitted again ${((firstSubmitAfterRestart - restartedAt) / 1000).toFixed(1)} s after it booted (the dead one's bind leases expire after ${BIND_LEASE_MS / 1000} s); the dead one's claims recovered ${(recoveredAfterMs / 1000).toFixed(1)} s after the kill (claimLeaseMs ${CLAIM_LEASE_MS / 1000} s + recovery every 5 s)`,
+      detection: `the restarted process submitted again ${((firstSubmitAfterRestart - killedAt) / 1000).toFixed(1)} s after the kill (it waits for the dead one's bind leases, the whole budget of 2, to expire: ${BIND_LEASE_MS / 1000} s after their last renewal); the dead one's claims recovered ${(recoveredAfterMs / 1000).toFixed(1)} s after the kill (claimLeaseMs ${CLAIM_LEASE_MS / 1000} s + recovery every 5 s)`,
       notes: `queued at the kill: ${queuedAtKill.length - queuedNotDelivered.length}/${queuedAtKill.length} delivered after the restart; claimed at the kill: ${[...claimedOutcomes].join('/')}`,
       byStatus: verdict.byStatus,
     });
