@@ -11,10 +11,11 @@ export async function rawSubmitRate(
   total: number,
   window: number,
   texts: (i: number) => string,
+  receipts = false,
 ): Promise<number> {
   const session = smpp.connect({ host: '127.0.0.1', port });
   session.on('error', (e: Error) => console.error(`raw client: ${e.message}`));
-  // Receipts are off (registered_delivery 0), but answer whatever comes.
+  // With `receipts`, each submit asks for one and it is acknowledged at once (not stored).
   session.on('deliver_sm', (pdu: PDU) => session.send(pdu.response()));
   session.on('enquire_link', (pdu: PDU) => session.send(pdu.response()));
   await new Promise<void>((resolve) => session.once('connect', () => resolve()));
@@ -46,7 +47,7 @@ export async function rawSubmitRate(
           dest_addr_ton: 1,
           dest_addr_npi: 1,
           destination_addr: destination(i),
-          registered_delivery: 0,
+          registered_delivery: receipts ? 1 : 0,
           data_coding: 0,
           short_message: bodies[i],
         }),

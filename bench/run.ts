@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     rss_mb_100k: null,
   };
   const rows: Array<[string, string, string]> = [];
+  let rawWithReceipts: number | undefined;
   log(
     `nestjs-smpp bench: ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}, node ${process.version}, Postgres: ${server.source}, N = ${N}`,
   );
@@ -86,19 +87,45 @@ async function main(): Promise<void> {
       } finally {
         await sim.stop();
       }
+      // The same SMPP traffic as the pipeline (a receipt per submit, acknowledged), nothing stored:
+      // shown for comparison, not in the JSON.
+      const withReceipts = await SimProcess.start({
+        submitsPerSecondPerBind: 0,
+        receipts: { delayMs: 20 },
+      });
+      try {
+        await rawSubmitRate(withReceipts.port, 2_000, 10, (i) => benchText('rawrwarm', i), true);
+        rawWithReceipts = await rawSubmitRate(
+          withReceipts.port,
+          N,
+          10,
+          (i) => benchText('rawr', i),
+          true,
+        );
+        rows.push([
+          'raw, with a receipt per submit (acknowledged)',
+          `${Math.round(rawWithReceipts)} submit/s`,
+          "the pipeline's SMPP traffic without persistence (not in the JSON)",
+        ]);
+      } finally {
+        await withReceipts.stop();
+      }
     }
     if (PHASES.has('pipeline')) {
       const p = await pipelineRates(server, N, 500);
       s.pipeline_submit_per_s = round(p.submitPerS, 0);
       s.pipeline_receipt_per_s = round(p.receiptPerS, 0);
       if (s.raw_submit_per_s) s.ratio = round(p.submitPerS / s.raw_submit_per_s, 3);
+      const vsReceipts = rawWithReceipts
+        ? `; ${round(p.submitPerS / rawWithReceipts, 3)} of raw with receipts`
+        : '';
       const states = Object.entries(p.statuses)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ');
       rows.push([
         'pipeline send() (1 bind, window 10, persisted)',
         `${s.pipeline_submit_per_s} submit/s`,
-        `ratio ${s.ratio ?? '-'}; ${states}; duplicates ${p.duplicates}`,
+        `ratio ${s.ratio ?? '-'}${vsReceipts}; ${states}; duplicates ${p.duplicates}`,
       ]);
       const c = p.cpuUsPerMessage;
       rows.push([
