@@ -93,6 +93,7 @@ export class BindSlot {
   private async run(): Promise<void> {
     const signal = this.abort.signal;
     while (!signal.aborted) {
+      this.set('waiting-for-slot');
       const lease = await this.acquireLease();
       if (!lease) {
         this.set('waiting-for-slot');
