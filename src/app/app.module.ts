@@ -10,6 +10,7 @@ import type { ServiceConfig } from './config/service-config.js';
 import { MessageEventsListener } from './events/message-events.listener.js';
 import { HealthController } from './health/health.controller.js';
 import { MessagesController } from './messages/messages.controller.js';
+import { MessageStoreFilter } from './messages/message-store.filter.js';
 import { SmppValidationFilter } from './messages/smpp-validation.filter.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { SmppMetrics } from './metrics/smpp-metrics.js';
@@ -64,6 +65,7 @@ export class AppModule {
       controllers: [MessagesController, HealthController, MetricsController],
       providers: [
         { provide: APP_FILTER, useClass: SmppValidationFilter },
+        { provide: APP_FILTER, useClass: MessageStoreFilter },
         { provide: SERVICE_RESOURCES, useValue: resources },
         ServiceResourcesShutdown,
         SmppMetrics,

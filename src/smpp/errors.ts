@@ -124,3 +124,14 @@ export class SmppValidationError extends SmppError {
     super(`Invalid message: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
   }
 }
+
+/** The message could not be stored (database unreachable or failing); nothing was queued or sent. */
+export class MessageStoreError extends SmppError {
+  readonly code = 'SMPP_STORE_FAILED';
+  constructor(cause: unknown) {
+    super(
+      `The message could not be stored, so nothing was queued or sent: ${cause instanceof Error ? cause.message : String(cause)}. Check the database connection and send again (with the same clientRef to stay idempotent).`,
+      { cause },
+    );
+  }
+}

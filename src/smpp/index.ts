@@ -61,6 +61,7 @@ export {
   ConnectionClosedError,
   ConnectTimeoutError,
   type FieldError,
+  MessageStoreError,
   ResponseTimeoutError,
   SessionNotReadyError,
   SmppConfigError,

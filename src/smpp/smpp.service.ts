@@ -3,7 +3,7 @@ import { BindManager } from './binds/bind-manager.js';
 import type { AccountBindStatus } from './binds/bind-status.js';
 import type { ResolvedSmppOptions } from './config/resolve-options.js';
 import type { ResolvedAccount } from './config/resolved-options.js';
-import { SmppValidationError } from './errors.js';
+import { MessageStoreError, SmppValidationError } from './errors.js';
 import { draftMessage } from './messages/message-draft.js';
 import type { SmppMessageView } from './messages/message-view.js';
 import type { SendOptions } from './messages/send-options.js';
@@ -44,7 +44,9 @@ export class SmppService {
       this.options.accounts[0].name,
       this.options.messages,
     );
-    const outcome = await this.messaging.insert(draft);
+    const outcome = await this.messaging.insert(draft).catch((error: unknown) => {
+      throw new MessageStoreError(error);
+    });
     let message: SmppMessageView;
     if (outcome.created) {
       message = outcome.message;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SmscSimulator } from '../../src/simulator/index.js';
+import { MessageStoreError } from '../../src/smpp/errors.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import {
   createSmppTestApp,
@@ -68,5 +69,55 @@ describe('database cut while a receipt arrives', () => {
           (e.payload as { messageId: string }).messageId === sent.id,
       ),
     ).toHaveLength(1);
+  });
+});
+
+describe('send() while the database is away', () => {
+  let sim: SmscSimulator;
+  let db: TestDatabase;
+  let proxy: TcpProxy;
+  let t: SmppTestApp;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ receipts: { delayMs: 10 } });
+    db = await createTestDatabase();
+    const url = new URL(db.url);
+    proxy = new TcpProxy(url.hostname, Number(url.port || 5432));
+    await proxy.start();
+    url.hostname = '127.0.0.1';
+    url.port = String(proxy.port);
+    t = await createSmppTestApp({ simulator: sim, db: { ...db, url: url.toString() } });
+  });
+  afterAll(async () => {
+    proxy?.restore();
+    await t?.close();
+    await proxy?.stop();
+    await db?.drop();
+    await sim?.stop();
+  });
+
+  it('rejects with a typed MessageStoreError, sends nothing, and works again once the database is back', async () => {
+    proxy.disconnect();
+    const submitsBefore = sim.submits.length;
+    const error = await t.smpp
+      .send({ to: '+6591232100', text: 'no database', clientRef: 'db-down-1' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MessageStoreError);
+    expect((error as MessageStoreError).code).toBe('SMPP_STORE_FAILED');
+    expect((error as Error).message).toMatch(/nothing was queued or sent/);
+    expect(sim.submits.length).toBe(submitsBefore);
+    proxy.restore();
+    const sent = await eventually(
+      () =>
+        t.smpp
+          .send({ to: '+6591232100', text: 'no database', clientRef: 'db-down-1' })
+          .catch(() => null),
+      'send to work again',
+    );
+    await eventually(
+      async () => (await t.smpp.getMessage(sent.id))?.status === 'delivered',
+      'delivered',
+    );
+    expect(sim.submits.filter((s) => s.destinationAddr === '6591232100')).toHaveLength(1);
   });
 });
