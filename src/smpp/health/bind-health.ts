@@ -15,16 +15,8 @@ export interface BindHealthDetail {
 }
 
 /** One account as the health check reports it (never the password). */
-export interface AccountHealthDetail {
+export interface AccountHealthDetail extends Omit<AccountBindStatus, 'account' | 'binds'> {
   status: BindHealthStatus;
-  systemId: string;
-  host: string;
-  port: number;
-  tls: boolean;
-  canSend: boolean;
-  canReceive: boolean;
-  bound: Record<BindMode, number>;
-  wanted: Record<BindMode, number>;
   binds: BindHealthDetail[];
   /** Why the account is degraded or down. */
   problem?: string;
