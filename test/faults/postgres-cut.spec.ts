@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SmscSimulator } from '../../src/simulator/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { startSimulator } from '../support/smpp-app.js';
-import { TcpProxy } from '../support/tcp-proxy.js';
+import { proxyInFrontOf, type TcpProxy } from '../support/tcp-proxy.js';
 import {
   checkEveryMessage,
   createFaultApp,
@@ -43,15 +43,12 @@ describe('fault 3: Postgres cut for 10 s while receipts flow', () => {
       },
     });
     db = await createTestDatabase();
-    const url = new URL(db.url);
-    proxy = new TcpProxy(url.hostname, Number(url.port || 5432));
-    await proxy.start();
-    url.hostname = '127.0.0.1';
-    url.port = String(proxy.port);
+    let url: string;
+    ({ proxy, url } = await proxyInFrontOf(db.url));
     t = await createFaultApp({
       simulator: sim,
       db,
-      databaseUrl: url.toString(),
+      databaseUrl: url,
       account: { binds: { transceivers: 2 } },
       // The default allocator: its leases (30 s) outlive a 10 s cut.
       module: { bindAllocator: 'postgres' },

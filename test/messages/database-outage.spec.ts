@@ -1,40 +1,43 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SmscSimulator } from '../../src/simulator/index.js';
+import type { SmscSimulator, SmscSimulatorOptions } from '../../src/simulator/index.js';
 import { MessageStoreError } from '../../src/smpp/errors.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createTestDatabase } from '../support/database.js';
 import {
   createSmppTestApp,
   eventually,
   type SmppTestApp,
   startSimulator,
 } from '../support/smpp-app.js';
-import { TcpProxy } from '../support/tcp-proxy.js';
+import { proxyInFrontOf, type TcpProxy } from '../support/tcp-proxy.js';
+
+/** The app's Postgres connections go through a proxy the test can cut. */
+async function appBehindDatabaseProxy(simulatorOptions: SmscSimulatorOptions) {
+  const sim = await startSimulator(simulatorOptions);
+  const db = await createTestDatabase();
+  const { proxy, url } = await proxyInFrontOf(db.url);
+  const t = await createSmppTestApp({ simulator: sim, db: { ...db, url } });
+  const done = async () => {
+    proxy.restore();
+    await t.close();
+    await proxy.stop();
+    await db.drop();
+    await sim.stop();
+  };
+  return { sim, db, proxy, t, done };
+}
 
 describe('database cut while a receipt arrives', () => {
   let sim: SmscSimulator;
-  let db: TestDatabase;
   let proxy: TcpProxy;
   let t: SmppTestApp;
+  let done: () => Promise<void>;
 
   beforeAll(async () => {
-    sim = await startSimulator({
+    ({ sim, proxy, t, done } = await appBehindDatabaseProxy({
       receipts: { delayMs: 300, redeliverDelayMs: 200, responseTimeoutMs: 1000 },
-    });
-    db = await createTestDatabase();
-    const url = new URL(db.url);
-    proxy = new TcpProxy(url.hostname, Number(url.port || 5432));
-    await proxy.start();
-    url.hostname = '127.0.0.1';
-    url.port = String(proxy.port);
-    t = await createSmppTestApp({ simulator: sim, db: { ...db, url: url.toString() } });
+    }));
   });
-  afterAll(async () => {
-    proxy?.restore();
-    await t?.close();
-    await proxy?.stop();
-    await db?.drop();
-    await sim?.stop();
-  });
+  afterAll(() => done?.());
 
   it('answers ESME_RX_T_APPN while the store is away; the re-sent receipt is matched once afterwards', async () => {
     const sent = await t.smpp.send({ to: '+6591232000', text: 'db outage', waitFor: 'submitted' });
@@ -56,7 +59,7 @@ describe('database cut while a receipt arrives', () => {
       20_000,
     );
     expect(done.parts[0].receiptStat).toBe('DELIVRD');
-    const receipts: Array<{ n: string }> = await db.dataSource.query(
+    const receipts: Array<{ n: string }> = await t.db.dataSource.query(
       `SELECT count(*) AS n FROM smpp_receipts WHERE smsc_message_id = $1`,
       [done.parts[0].smscMessageId],
     );
@@ -74,27 +77,14 @@ describe('database cut while a receipt arrives', () => {
 
 describe('send() while the database is away', () => {
   let sim: SmscSimulator;
-  let db: TestDatabase;
   let proxy: TcpProxy;
   let t: SmppTestApp;
+  let done: () => Promise<void>;
 
   beforeAll(async () => {
-    sim = await startSimulator({ receipts: { delayMs: 10 } });
-    db = await createTestDatabase();
-    const url = new URL(db.url);
-    proxy = new TcpProxy(url.hostname, Number(url.port || 5432));
-    await proxy.start();
-    url.hostname = '127.0.0.1';
-    url.port = String(proxy.port);
-    t = await createSmppTestApp({ simulator: sim, db: { ...db, url: url.toString() } });
+    ({ sim, proxy, t, done } = await appBehindDatabaseProxy({ receipts: { delayMs: 10 } }));
   });
-  afterAll(async () => {
-    proxy?.restore();
-    await t?.close();
-    await proxy?.stop();
-    await db?.drop();
-    await sim?.stop();
-  });
+  afterAll(() => done?.());
 
   it('rejects with a typed MessageStoreError, sends nothing, and works again once the database is back', async () => {
     proxy.disconnect();
