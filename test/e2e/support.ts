@@ -2,62 +2,14 @@
  * Helpers for the reference service's end-to-end tests: a logger that records every line, the
  * service on a fresh database of the test server, HTTP calls, and a strict Prometheus text parser.
  */
-import type { LoggerService } from '@nestjs/common';
 import { createServiceApp, type ServiceApp } from '../../src/app/service-app.js';
 import type { Env } from '../../src/app/config/service-env.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { RecordingLogger } from '../support/recording-logger.js';
 
 export { eventually } from '../support/smpp-app.js';
 
-export interface LogLine {
-  level: string;
-  message: string;
-}
-
-/** Records every log line (message, context and stack) as text; prints them too with SMPP_TEST_LOGS=1. */
-export class RecordingLogger implements LoggerService {
-  readonly lines: LogLine[] = [];
-
-  private record(level: string, message: unknown, optional: unknown[]): void {
-    const text = [message, ...optional]
-      .map((m) => (typeof m === 'string' ? m : safeJson(m)))
-      .join(' ');
-    this.lines.push({ level, message: text });
-    if (process.env.SMPP_TEST_LOGS) console.log(`[${level}] ${text}`);
-  }
-
-  log(message: unknown, ...optional: unknown[]): void {
-    this.record('log', message, optional);
-  }
-  error(message: unknown, ...optional: unknown[]): void {
-    this.record('error', message, optional);
-  }
-  warn(message: unknown, ...optional: unknown[]): void {
-    this.record('warn', message, optional);
-  }
-  debug(message: unknown, ...optional: unknown[]): void {
-    this.record('debug', message, optional);
-  }
-  verbose(message: unknown, ...optional: unknown[]): void {
-    this.record('verbose', message, optional);
-  }
-  fatal(message: unknown, ...optional: unknown[]): void {
-    this.record('fatal', message, optional);
-  }
-
-  text(): string {
-    return this.lines.map((l) => `[${l.level}] ${l.message}`).join('\n');
-  }
-}
-
-function safeJson(value: unknown): string {
-  if (value instanceof Error) return `${value.message}\n${value.stack ?? ''}`;
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
+export { RecordingLogger } from '../support/recording-logger.js';
 
 export interface TestService extends ServiceApp {
   db: TestDatabase;

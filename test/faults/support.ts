@@ -6,71 +6,26 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type INestApplication, type LoggerService } from '@nestjs/common';
-import { EventEmitter2, EventEmitterModule } from '@nestjs/event-emitter';
-import { Test } from '@nestjs/testing';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { SMPP_MIGRATIONS } from '../../migrations/index.js';
+import type { INestApplication } from '@nestjs/common';
 import type { SmscSimulator, SubmitRecord } from '../../src/simulator/index.js';
 import type {
   SmppAccountOptions,
   SmppModuleOptions,
 } from '../../src/smpp/config/smpp-options.interface.js';
-import { SMPP_ENTITIES } from '../../src/smpp/entities/index.js';
-import { SmppModule } from '../../src/smpp/smpp.module.js';
-import { SmppService } from '../../src/smpp/smpp.service.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import type { SmppService } from '../../src/smpp/smpp.service.js';
+import type { TestDatabase } from '../support/database.js';
+import { RecordingLogger } from '../support/recording-logger.js';
+import { createSmppTestApp, type RecordedEvent, testAccount } from '../support/smpp-app.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-export interface LogLine {
-  level: 'log' | 'error' | 'warn' | 'debug' | 'verbose' | 'fatal';
-  context: string;
-  message: string;
-  at: number;
-}
-
-/** A Nest logger that keeps every line (and prints them with SMPP_TEST_LOGS=1). */
-export class LogCapture implements LoggerService {
-  readonly lines: LogLine[] = [];
-  private add(level: LogLine['level'], message: unknown, rest: unknown[]) {
-    const context =
-      typeof rest[rest.length - 1] === 'string' ? (rest[rest.length - 1] as string) : '';
-    const line = { level, context, message: String(message), at: Date.now() };
-    this.lines.push(line);
-    if (process.env.SMPP_TEST_LOGS) console.log(`[${level}] ${context}: ${line.message}`);
-  }
-  log(message: unknown, ...rest: unknown[]) {
-    this.add('log', message, rest);
-  }
-  error(message: unknown, ...rest: unknown[]) {
-    this.add('error', message, rest);
-  }
-  warn(message: unknown, ...rest: unknown[]) {
-    this.add('warn', message, rest);
-  }
-  debug(message: unknown, ...rest: unknown[]) {
-    this.add('debug', message, rest);
-  }
-  verbose(message: unknown, ...rest: unknown[]) {
-    this.add('verbose', message, rest);
-  }
-  fatal(message: unknown, ...rest: unknown[]) {
-    this.add('fatal', message, rest);
-  }
-}
-
-export interface EventRecord {
-  name: string;
-  payload: Record<string, unknown>;
-  at: number;
-}
+export type EventRecord = RecordedEvent;
 
 export interface FaultApp {
   app: INestApplication;
   smpp: SmppService;
   db: TestDatabase;
-  logs: LogCapture;
+  logs: RecordingLogger;
   events: EventRecord[];
   close(): Promise<void>;
 }
@@ -87,75 +42,27 @@ export interface FaultAppOptions {
   poolSize?: number;
 }
 
-/** Fast test timings: re-bind within ~100 ms, dead links found within a second or two. */
+/** The tests' account with the fault suite's sender (see testAccount). */
 export function faultAccount(
   sim: SmscSimulator,
   overrides: Partial<SmppAccountOptions> = {},
 ): SmppAccountOptions {
-  return {
-    name: 'default',
-    systemId: 'smppuser',
-    password: 'secret',
-    host: '127.0.0.1',
-    port: sim.port,
-    tls: false,
-    defaultSender: 'FaultTest',
-    enquireLinkMs: 5_000,
-    responseTimeoutMs: 2_000,
-    connectTimeoutMs: 2_000,
-    unbindTimeoutMs: 1_000,
-    ...overrides,
-  };
+  return testAccount(sim, { defaultSender: 'FaultTest', ...overrides });
 }
 
+/** The test app of test/support/smpp-app.ts, with its log lines captured; binds counted in-process unless the scenario says otherwise. */
 export async function createFaultApp(options: FaultAppOptions): Promise<FaultApp> {
-  const db = options.db ?? (await createTestDatabase());
-  const logs = new LogCapture();
-  const events: EventRecord[] = [];
-  const moduleRef = await Test.createTestingModule({
-    imports: [
-      TypeOrmModule.forRoot({
-        type: 'postgres',
-        url: options.databaseUrl ?? db.url,
-        entities: SMPP_ENTITIES,
-        migrations: SMPP_MIGRATIONS,
-        migrationsRun: true,
-        logging: false,
-        poolSize: options.poolSize ?? 10,
-        // A cut connection must fail fast, not hang the pool.
-        extra: { connectionTimeoutMillis: 2_000 },
-      }),
-      EventEmitterModule.forRoot({ wildcard: false }),
-      SmppModule.forRoot({
-        accounts: [faultAccount(options.simulator, options.account)],
-        reconnect: { initialDelayMs: 50, maxDelayMs: 500 },
-        waitForBindMs: 5_000,
-        bindAllocator: 'in-process',
-        ...options.module,
-      }),
-    ],
-  }).compile();
-  moduleRef.useLogger(logs);
-  const app = moduleRef.createNestApplication({ logger: logs });
-  app.get(EventEmitter2).onAny((name: string | string[], payload: unknown) => {
-    events.push({
-      name: String(name),
-      payload: payload as Record<string, unknown>,
-      at: Date.now(),
-    });
+  const logs = new RecordingLogger();
+  const t = await createSmppTestApp({
+    simulator: options.simulator,
+    account: { defaultSender: 'FaultTest', ...options.account },
+    module: { bindAllocator: 'in-process', ...options.module },
+    db: options.db,
+    databaseUrl: options.databaseUrl,
+    poolSize: options.poolSize,
+    logger: logs,
   });
-  await app.init();
-  return {
-    app,
-    smpp: app.get(SmppService),
-    db,
-    logs,
-    events,
-    close: async () => {
-      await app.close();
-      if (!options.db) await db.drop();
-    },
-  };
+  return { ...t, logs };
 }
 
 export interface MarkedMessage {

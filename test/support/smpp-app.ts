@@ -14,9 +14,13 @@ import { SmppModule } from '../../src/smpp/smpp.module.js';
 import { SmppService } from '../../src/smpp/smpp.service.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
+export { RecordingLogger } from './recording-logger.js';
+
 export interface RecordedEvent {
   name: string;
   payload: Record<string, unknown>;
+  /** When this process emitted it (Date.now()). */
+  at: number;
 }
 
 export interface SmppTestApp {
@@ -39,36 +43,10 @@ export interface SmppTestAppOptions {
   accounts?: Array<Partial<SmppAccountOptions>>;
   /** Receives every log line (e.g. a RecordingLogger). */
   logger?: LoggerService;
-}
-
-/** Keeps every log line, to assert what was (and was not) logged. */
-export class RecordingLogger implements LoggerService {
-  readonly lines: Array<{ level: string; message: string; context?: string }> = [];
-  private add(level: string, message: unknown, context?: unknown) {
-    this.lines.push({
-      level,
-      message: String(message),
-      context: typeof context === 'string' ? context : undefined,
-    });
-  }
-  log(message: unknown, context?: unknown) {
-    this.add('log', message, context);
-  }
-  error(message: unknown, _trace?: unknown, context?: unknown) {
-    this.add('error', message, context);
-  }
-  warn(message: unknown, context?: unknown) {
-    this.add('warn', message, context);
-  }
-  debug(message: unknown, context?: unknown) {
-    this.add('debug', message, context);
-  }
-  verbose(message: unknown, context?: unknown) {
-    this.add('verbose', message, context);
-  }
-  text(): string {
-    return this.lines.map((l) => `${l.level} ${l.context ?? ''} ${l.message}`).join('\n');
-  }
+  /** Connect TypeORM here instead of db.url (e.g. through a TCP proxy). */
+  databaseUrl?: string;
+  /** TypeORM pool size (default 10). */
+  poolSize?: number;
 }
 
 /** Fast timings for tests: reconnect within ~100 ms, detect dead links within a second. */
@@ -100,11 +78,14 @@ export async function createSmppTestApp(options: SmppTestAppOptions): Promise<Sm
     imports: [
       TypeOrmModule.forRoot({
         type: 'postgres',
-        url: db.url,
+        url: options.databaseUrl ?? db.url,
         entities: SMPP_ENTITIES,
         migrations: SMPP_MIGRATIONS,
         migrationsRun: true,
         logging: false,
+        poolSize: options.poolSize ?? 10,
+        // A cut connection must fail fast, not hang the pool.
+        extra: { connectionTimeoutMillis: 2_000 },
       }),
       ...(options.noEvents ? [] : [EventEmitterModule.forRoot({ wildcard: true })]),
       SmppModule.forRoot({
@@ -121,7 +102,11 @@ export async function createSmppTestApp(options: SmppTestAppOptions): Promise<Sm
   const app = moduleRef.createNestApplication();
   if (!options.noEvents) {
     app.get(EventEmitter2).onAny((name: string | string[], payload: unknown) => {
-      events.push({ name: String(name), payload: payload as Record<string, unknown> });
+      events.push({
+        name: String(name),
+        payload: payload as Record<string, unknown>,
+        at: Date.now(),
+      });
     });
   }
   try {
