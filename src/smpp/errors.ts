@@ -135,3 +135,72 @@ export class MessageStoreError extends SmppError {
     );
   }
 }
+
+/**
+ * The same clientRef was used before on this account for a different message (`to`, `from` or
+ * `text` differ). Nothing was stored; the earlier message is untouched.
+ */
+export class MessageConflictError extends SmppError {
+  readonly code = 'SMPP_MESSAGE_CONFLICT';
+  constructor(
+    readonly clientRef: string,
+    readonly existingId: string,
+    readonly fields: readonly string[],
+  ) {
+    super(
+      `clientRef "${clientRef.slice(0, 64)}" was already used for message ${existingId} with a different ${fields.join(', ')}. Use a new clientRef for a new message.`,
+    );
+  }
+}
+
+/**
+ * This process holds as much unwritten work in memory as it allows (pending batch items, inbound
+ * PDUs being handled). Nothing was stored; try again after `retryAfterMs`.
+ */
+export class SmppBackpressureError extends SmppError {
+  readonly code = 'SMPP_BACKPRESSURE';
+  constructor(
+    readonly what: string,
+    readonly limit: number,
+    readonly retryAfterMs = 1_000,
+  ) {
+    super(
+      `Too much unwritten work in this process (${what}: limit ${limit}); nothing was stored. Retry in ${retryAfterMs} ms.`,
+    );
+  }
+}
+
+/** The account already has `maxQueued` messages waiting to be sent; nothing was stored. */
+export class QueueFullError extends SmppError {
+  readonly code = 'SMPP_QUEUE_FULL';
+  constructor(
+    readonly account: string,
+    readonly maxQueued: number,
+    readonly retryAfterMs = 5_000,
+  ) {
+    super(
+      `Account "${account}" already has ${maxQueued} messages waiting (maxQueued); nothing was stored. Retry later or raise maxQueued.`,
+    );
+  }
+}
+
+/** No message with this id exists (or it was purged by retention). */
+export class MessageNotFoundError extends SmppError {
+  readonly code = 'SMPP_MESSAGE_NOT_FOUND';
+  constructor(readonly id: string) {
+    super(`No message ${id}.`);
+  }
+}
+
+/** cancel(): the message has a part that already left for the SMSC (8x8 has no cancel_sm). */
+export class MessageNotCancellableError extends SmppError {
+  readonly code = 'SMPP_MESSAGE_NOT_CANCELLABLE';
+  constructor(
+    readonly id: string,
+    readonly status: string,
+  ) {
+    super(
+      `Message ${id} can no longer be cancelled: it is ${status} and at least one part has left for the SMSC.`,
+    );
+  }
+}
