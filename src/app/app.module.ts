@@ -5,13 +5,11 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SmppHealthModule } from '../smpp/health/index.js';
-import { SMPP_ENTITIES, SMPP_MIGRATIONS, SmppModule } from '../smpp/index.js';
+import { SMPP_ENTITIES, SMPP_MIGRATIONS, SmppExceptionFilter, SmppModule } from '../smpp/index.js';
 import type { ServiceConfig } from './config/service-config.js';
 import { MessageEventsListener } from './events/message-events.listener.js';
 import { HealthController } from './health/health.controller.js';
 import { MessagesController } from './messages/messages.controller.js';
-import { MessageStoreFilter } from './messages/message-store.filter.js';
-import { SmppValidationFilter } from './messages/smpp-validation.filter.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { SmppMetrics } from './metrics/smpp-metrics.js';
 import {
@@ -64,8 +62,7 @@ export class AppModule {
       ],
       controllers: [MessagesController, HealthController, MetricsController],
       providers: [
-        { provide: APP_FILTER, useClass: SmppValidationFilter },
-        { provide: APP_FILTER, useClass: MessageStoreFilter },
+        { provide: APP_FILTER, useClass: SmppExceptionFilter },
         { provide: SERVICE_RESOURCES, useValue: resources },
         ServiceResourcesShutdown,
         SmppMetrics,

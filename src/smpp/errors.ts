@@ -1,3 +1,4 @@
+import type { SmppMessageView } from './messages/message-view.js';
 import { commandStatusName } from './protocol/command-status.js';
 
 /** Base class of every error this module throws; `code` is stable and machine-readable. */
@@ -202,5 +203,38 @@ export class MessageNotCancellableError extends SmppError {
     super(
       `Message ${id} can no longer be cancelled: it is ${status} and at least one part has left for the SMSC.`,
     );
+  }
+}
+
+/** send({ waitFor: 'submitted' }) ended without every part accepted. */
+export class MessageNotSubmittedError extends SmppError {
+  readonly code = 'SMPP_MESSAGE_NOT_SUBMITTED';
+  constructor(readonly smsMessage: SmppMessageView) {
+    super(
+      smsMessage.status === 'unknown'
+        ? `Message ${smsMessage.id}: the connection was lost before the SMSC answered; it may or may not have been accepted (status unknown, not re-sent).`
+        : `Message ${smsMessage.id} was not accepted: ${smsMessage.status}${smsMessage.errorStatus ? ` (${smsMessage.errorStatus})` : ''}.`,
+    );
+  }
+}
+
+/** send({ waitFor: 'submitted' }) waited longer than it was allowed to; the message is still queued and will be sent. */
+export class SubmitWaitTimeoutError extends SmppError {
+  readonly code = 'SMPP_SUBMIT_WAIT_TIMEOUT';
+  constructor(
+    readonly smsMessage: SmppMessageView,
+    timeoutMs: number,
+  ) {
+    super(
+      `Message ${smsMessage.id} was not submitted within ${timeoutMs} ms (now ${smsMessage.status}); it stays queued and will be sent.`,
+    );
+  }
+}
+
+/** waitForBindMs: some account had no transmit-capable bind when the startup wait ended. */
+export class BindTimeoutError extends SmppError {
+  readonly code = 'SMPP_BIND_TIMEOUT';
+  constructor(readonly waitingFor: string[]) {
+    super(`Not bound within the startup wait: ${waitingFor.join('; ')}`);
   }
 }

@@ -1,12 +1,21 @@
-// The public API of nestjs-smpp.
+// The public API of nestjs-smpp. Health: 'nestjs-smpp/health'; simulator: 'nestjs-smpp/simulator';
+// tests: 'nestjs-smpp/testing'; bind allocators and raw telemetry: 'nestjs-smpp/advanced'.
+
+// Module and service
 export { SmppModule } from './smpp.module.js';
 export {
-  SMPP_ASYNC_OPTIONS_TYPE,
   SMPP_MODULE_OPTIONS,
-  SMPP_OPTIONS_TYPE,
+  type SmppModuleAsyncOptions,
+  type SmppModuleForRootOptions,
+  type SmppOptionsFactory,
 } from './smpp.module-definition.js';
 export { SmppService, type SentMessage } from './smpp.service.js';
-export { SMPP_OPTIONS } from './smpp.constants.js';
+export {
+  type AccountSendOptions,
+  getSmppAccountToken,
+  InjectSmppAccount,
+  SmppAccount,
+} from './smpp-account.js';
 
 // Options
 export type {
@@ -16,30 +25,27 @@ export type {
   SmppReconnectOptions,
   SmppRegion,
 } from './config/smpp-options.interface.js';
-export type { ResolvedSmppOptions } from './config/resolve-options.js';
-export type { ResolvedAccount } from './config/resolved-options.js';
 export { SMPP_PLAIN_PORT, SMPP_REGION_HOSTS, SMPP_TLS_PORT } from './config/regions.js';
+export type { BindAllocator, BindLease } from './binds/bind-allocator.js';
+export type { PostgresBindAllocatorOptions } from './binds/postgres-bind-allocator.js';
+export type { SessionTlsOptions } from './session/session.types.js';
 export type { SendOptions, SmppMessagesOptions } from './messages/send-options.js';
-export type { SmppMessagePartView, SmppMessageView } from './messages/message-view.js';
-export type { MessageStatus, PartStatus } from './store/message-status.js';
 export type { EncodingChoice, MessageEncoding } from './messages/encoding/segmenter.js';
 
-// Binds
-export { BindManager, BindTimeoutError, type DeliverContext } from './binds/bind-manager.js';
+// What the service returns
+export type { SmppMessagePartView, SmppMessageView } from './messages/message-view.js';
+export type { MessageStatus, PartStatus } from './store/message-status.js';
 export type { AccountBindStatus, BindSlotState, BindStatus } from './binds/bind-status.js';
-export {
-  type BindAllocator,
-  type BindLease,
-  InProcessBindAllocator,
-} from './binds/bind-allocator.js';
-export {
-  PostgresBindAllocator,
-  type PostgresBindAllocatorOptions,
-} from './binds/postgres-bind-allocator.js';
-export type { BindMode, SessionTlsOptions } from './session/session.types.js';
+export type { BindMode } from './session/session.types.js';
 
 // Events
 export { SmppEvents, type SmppEventName } from './events/smpp-events.js';
+export type {
+  SmppEventMap,
+  SmppEventPayload,
+  SmppEventShortName,
+} from './events/smpp-event-map.js';
+export { OnSmppEvent, type OnSmppEventOptions } from './events/on-smpp-event.decorator.js';
 export { BindDownEvent, BindUpEvent } from './events/bind-events.js';
 export {
   InboundReceivedEvent,
@@ -48,38 +54,25 @@ export {
   MessageSubmittedEvent,
   ReceiptReceivedEvent,
 } from './events/message-events.js';
-export {
-  SmppTelemetry,
-  type ReceiptObservation,
-  type SubmitObservation,
-} from './telemetry/smpp-telemetry.js';
 
-// Errors
-export {
-  BindRefusedError,
-  CommandError,
-  ConnectionClosedError,
-  ConnectTimeoutError,
-  type FieldError,
-  MessageStoreError,
-  ResponseTimeoutError,
-  SessionNotReadyError,
-  SmppConfigError,
-  SmppError,
-  SmppValidationError,
-} from './errors.js';
-export { MessageNotSubmittedError, SubmitWaitTimeoutError } from './dispatch/submit-waiters.js';
+// Errors, and their HTTP mapping
+export * from './errors.js';
 export {
   CommandStatus,
   commandStatusName,
   type CommandStatusName,
 } from './protocol/command-status.js';
-export { errorReason } from './receipts/error-reasons.js';
+export { SmppExceptionFilter, type SmppErrorResponse } from './http/smpp-exception.filter.js';
 
 // Persistence
-export * from './entities/index.js';
+export {
+  SMPP_ENTITIES,
+  SmppBindLease,
+  SmppInboundFragment,
+  SmppInboundMessage,
+  SmppMessage,
+  SmppMessagePart,
+  SmppOutboxEvent,
+  SmppReceipt,
+} from './entities/index.js';
 export { SMPP_MIGRATIONS } from '../../migrations/index.js';
-
-// Simulator (for applications' own tests)
-export { SmscSimulator } from '../simulator/index.js';
-export type { SmscSimulatorOptions, SimulatorStats, SubmitRecord } from '../simulator/index.js';

@@ -1,6 +1,4 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { BindManager } from './binds/bind-manager.js';
 import { bindBudgetKey, type ResolvedSmppOptions } from './config/resolve-options.js';
@@ -11,7 +9,7 @@ import { SmppConfigError } from './errors.js';
 import { EventOutbox } from './events/event-outbox.js';
 import { SmppEventPublisher } from './events/smpp-event-publisher.js';
 import { DeliverRouter } from './receipts/deliver-router.js';
-import { SMPP_OPTIONS } from './smpp.constants.js';
+import { SMPP_DATA_SOURCE, SMPP_OPTIONS } from './smpp.constants.js';
 import { SmppTelemetry } from './telemetry/smpp-telemetry.js';
 import { BatchQueue } from './store/batch-queue.js';
 import { InboundStore } from './store/inbound-store.js';
@@ -47,7 +45,6 @@ const ORPHAN_EVENT_AGE_MS = 30_000;
 @Injectable()
 export class SmppMessaging implements OnModuleInit {
   private readonly logger = new Logger('SmppMessaging');
-  private dataSource!: DataSource;
   store!: MessageStore;
   waiters!: SubmitWaiters;
   private receiptStore!: ReceiptStore;
@@ -63,12 +60,11 @@ export class SmppMessaging implements OnModuleInit {
     @Inject(SMPP_OPTIONS) private readonly options: ResolvedSmppOptions,
     private readonly binds: BindManager,
     private readonly events: SmppEventPublisher,
-    private readonly moduleRef: ModuleRef,
     private readonly telemetry: SmppTelemetry,
+    @Inject(SMPP_DATA_SOURCE) private readonly dataSource: DataSource,
   ) {}
 
   onModuleInit(): void {
-    this.dataSource = this.resolveDataSource();
     const recordEvents = () => this.events.enabled;
     this.store = new MessageStore(this.dataSource);
     this.receiptStore = new ReceiptStore(
@@ -178,17 +174,6 @@ export class SmppMessaging implements OnModuleInit {
       );
     } finally {
       this.recovering = false;
-    }
-  }
-
-  private resolveDataSource(): DataSource {
-    const name = this.options.dataSourceName;
-    try {
-      return this.moduleRef.get<DataSource>(getDataSourceToken(name), { strict: false });
-    } catch {
-      throw new SmppConfigError([
-        `dataSourceName: no TypeORM DataSource ${name ? `named "${name}" ` : ''}was found. Import TypeOrmModule.forRoot({ type: 'postgres', ..., entities: [...SMPP_ENTITIES], migrations: SMPP_MIGRATIONS, migrationsRun: true }) in the application module${name ? ` with name: "${name}"` : ''}.`,
-      ]);
     }
   }
 

@@ -7,6 +7,7 @@ import { MessageStoreError, SmppValidationError } from './errors.js';
 import { draftMessage } from './messages/message-draft.js';
 import type { SmppMessageView } from './messages/message-view.js';
 import type { SendOptions } from './messages/send-options.js';
+import { SmppAccount } from './smpp-account.js';
 import { SmppMessaging } from './smpp-messaging.js';
 import { SMPP_OPTIONS } from './smpp.constants.js';
 
@@ -18,10 +19,14 @@ export type SentMessage = SmppMessageView & {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The facade applications inject. */
+/**
+ * The facade applications inject. `A` names the configured accounts
+ * (`SmppService<'otp' | 'bulk'>`), so that a misspelt account name is a compile error.
+ */
 @Injectable()
-export class SmppService {
+export class SmppService<A extends string = string> {
   private readonly accounts: ReadonlyMap<string, ResolvedAccount>;
+  private readonly handles = new Map<string, SmppAccount<A>>();
 
   constructor(
     @Inject(SMPP_OPTIONS) private readonly options: ResolvedSmppOptions,
@@ -37,7 +42,7 @@ export class SmppService {
    * MessageNotSubmittedError (carrying the SMPP status) or SubmitWaitTimeoutError.
    * Bad input rejects with SmppValidationError before anything is stored.
    */
-  async send(input: SendOptions): Promise<SentMessage> {
+  async send(input: SendOptions & { account?: A }): Promise<SentMessage> {
     const draft = draftMessage(
       input,
       this.accounts,
@@ -65,6 +70,29 @@ export class SmppService {
     return { ...message, created: outcome.created };
   }
 
+  /** One account's handle: `smpp.account('otp').send({ to, text })`. An unknown name is a SmppValidationError. */
+  account<N extends A>(name: N): SmppAccount<N> {
+    let handle = this.handles.get(name);
+    if (!handle) {
+      if (!this.accounts.has(name)) {
+        throw new SmppValidationError([
+          {
+            field: 'account',
+            message: `unknown account "${String(name)}"; configured: ${[...this.accounts.keys()].join(', ')}`,
+          },
+        ]);
+      }
+      handle = new SmppAccount<A>(this, name);
+      this.handles.set(name, handle);
+    }
+    return handle as unknown as SmppAccount<N>;
+  }
+
+  /** The configured account names, in configuration order. */
+  accountNames(): A[] {
+    return [...this.accounts.keys()] as A[];
+  }
+
   /** The stored message, or null. A malformed id is a validation error, not a database error. */
   async getMessage(id: string): Promise<SmppMessageView | null> {
     if (typeof id !== 'string' || !UUID.test(id)) {
@@ -73,7 +101,7 @@ export class SmppService {
     return this.messaging.store.get(id);
   }
 
-  async findByClientRef(account: string, clientRef: string): Promise<SmppMessageView | null> {
+  async findByClientRef(account: A, clientRef: string): Promise<SmppMessageView | null> {
     return this.messaging.store.findByClientRef(account, clientRef);
   }
 

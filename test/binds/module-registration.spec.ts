@@ -58,10 +58,10 @@ describe('SmppModule registration', () => {
       }),
       SmppModule.forRootAsync({
         isGlobal: true,
+        dataSourceName: 'sms',
         imports: [ConfigModule],
         inject: [ConfigService],
         useFactory: (config: ConfigService): SmppModuleOptions => ({
-          dataSourceName: 'sms',
           accounts: [
             {
               name: 'otp',

@@ -10,8 +10,8 @@ import type {
   SmppModuleOptions,
 } from '../../src/smpp/config/smpp-options.interface.js';
 import { SMPP_ENTITIES } from '../../src/smpp/entities/index.js';
-import { SmppModule } from '../../src/smpp/smpp.module.js';
 import { SmppService } from '../../src/smpp/smpp.service.js';
+import { SimulatorHandle, SmppTestingModule } from '../../src/testing/index.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 export { RecordingLogger } from './recording-logger.js';
@@ -26,6 +26,8 @@ export interface RecordedEvent {
 export interface SmppTestApp {
   app: INestApplication;
   smpp: SmppService;
+  /** The simulator as SmppTestingModule gives it to tests: await submits, inject MOs, faults. */
+  sim: SimulatorHandle;
   db: TestDatabase;
   events: RecordedEvent[];
   close(): Promise<void>;
@@ -70,7 +72,7 @@ export function testAccount(
   };
 }
 
-/** A real Nest app: TypeORM on a fresh Postgres database, EventEmitter, SmppModule bound to the simulator. */
+/** A real Nest app: TypeORM on a fresh Postgres database, EventEmitter, SmppModule bound to the simulator (SmppTestingModule). */
 export async function createSmppTestApp(options: SmppTestAppOptions): Promise<SmppTestApp> {
   const db = options.db ?? (await createTestDatabase());
   const events: RecordedEvent[] = [];
@@ -88,13 +90,11 @@ export async function createSmppTestApp(options: SmppTestAppOptions): Promise<Sm
         extra: { connectionTimeoutMillis: 2_000 },
       }),
       ...(options.noEvents ? [] : [EventEmitterModule.forRoot({ wildcard: true })]),
-      SmppModule.forRoot({
-        accounts: options.accounts
-          ? options.accounts.map((a) => testAccount(options.simulator, a))
-          : [testAccount(options.simulator, options.account)],
-        reconnect: { initialDelayMs: 50, maxDelayMs: 500 },
-        waitForBindMs: 5_000,
-        ...options.module,
+      // The simulator is the test file's (shared by several apps), so the module does not stop it.
+      SmppTestingModule.forRoot({
+        simulator: options.simulator,
+        accounts: options.accounts ?? [options.account ?? {}],
+        smpp: options.module,
       }),
     ],
   }).compile();
@@ -119,6 +119,7 @@ export async function createSmppTestApp(options: SmppTestAppOptions): Promise<Sm
   return {
     app,
     smpp: app.get(SmppService),
+    sim: app.get(SimulatorHandle),
     db,
     events,
     close: async () => {

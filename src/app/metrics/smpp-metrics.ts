@@ -1,11 +1,11 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import {
-  BindManager,
   type ReceiptObservation,
   type SubmitObservation,
   SmppTelemetry,
-} from '../../smpp/index.js';
+} from '../../smpp/advanced.js';
+import { SmppService } from '../../smpp/index.js';
 
 /** Receipt `stat` values kept as label values; anything else is counted as "other" (bounded labels). */
 const KNOWN_STATS = new Set([
@@ -21,7 +21,7 @@ const KNOWN_STATS = new Set([
 
 /**
  * Prometheus metrics of the SMPP module, in a registry of their own (not prom-client's global one):
- * bind gauges and the window in use are read from BindManager at scrape time; submits and
+ * bind gauges and the window in use are read from SmppService.bindStatus() at scrape time; submits and
  * receipts are counted from SmppTelemetry's observations. Nothing carries a password or a text.
  */
 @Injectable()
@@ -98,10 +98,10 @@ export class SmppMetrics implements OnModuleInit, OnModuleDestroy {
   };
 
   constructor(
-    private readonly binds: BindManager,
+    private readonly smpp: SmppService,
     private readonly telemetry: SmppTelemetry,
   ) {
-    const manager = this.binds;
+    const service = this.smpp;
     new Gauge({
       name: 'smpp_binds_up',
       help: 'Binds bound now, per account and mode',
@@ -109,7 +109,7 @@ export class SmppMetrics implements OnModuleInit, OnModuleDestroy {
       registers: [this.registry],
       collect() {
         this.reset();
-        for (const a of manager.status()) {
+        for (const a of service.bindStatus()) {
           for (const [mode, n] of Object.entries(a.bound))
             this.set({ account: a.account, mode }, n);
         }
@@ -122,7 +122,7 @@ export class SmppMetrics implements OnModuleInit, OnModuleDestroy {
       registers: [this.registry],
       collect() {
         this.reset();
-        for (const a of manager.status()) {
+        for (const a of service.bindStatus()) {
           for (const [mode, n] of Object.entries(a.wanted))
             this.set({ account: a.account, mode }, n);
         }
@@ -135,7 +135,7 @@ export class SmppMetrics implements OnModuleInit, OnModuleDestroy {
       registers: [this.registry],
       collect() {
         this.reset();
-        for (const a of manager.status()) {
+        for (const a of service.bindStatus()) {
           this.set(
             { account: a.account },
             a.binds.reduce((n, b) => n + b.outstanding, 0),

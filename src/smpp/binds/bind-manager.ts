@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ResolvedSmppOptions } from '../config/resolve-options.js';
 import type { ResolvedAccount } from '../config/resolved-options.js';
-import { SmppError } from '../errors.js';
+import { BindTimeoutError } from '../errors.js';
 import { BindDownEvent, BindUpEvent } from '../events/bind-events.js';
 import { SmppEventPublisher } from '../events/smpp-event-publisher.js';
 import { SmppEvents } from '../events/smpp-events.js';
@@ -25,12 +25,7 @@ export type DeliverHandler = (
   deliver: InboundDeliverSm,
 ) => Promise<number>;
 
-export class BindTimeoutError extends SmppError {
-  readonly code = 'SMPP_BIND_TIMEOUT';
-  constructor(readonly waitingFor: string[]) {
-    super(`Not bound within the startup wait: ${waitingFor.join('; ')}`);
-  }
-}
+export { BindTimeoutError };
 
 /**
  * Keeps every account's binds up within its bind budget, answers which bind has room to send,

@@ -1,31 +1,9 @@
-import { SmppError } from '../errors.js';
+import { MessageNotSubmittedError, SubmitWaitTimeoutError } from '../errors.js';
 import type { SmppMessageView } from '../messages/message-view.js';
 import type { MessageStore } from '../store/message-store.js';
 
-/** send({ waitFor: 'submitted' }) ended without every part accepted. */
-export class MessageNotSubmittedError extends SmppError {
-  readonly code = 'SMPP_MESSAGE_NOT_SUBMITTED';
-  constructor(readonly smsMessage: SmppMessageView) {
-    super(
-      smsMessage.status === 'unknown'
-        ? `Message ${smsMessage.id}: the connection was lost before the SMSC answered; it may or may not have been accepted (status unknown, not re-sent).`
-        : `Message ${smsMessage.id} was not accepted: ${smsMessage.status}${smsMessage.errorStatus ? ` (${smsMessage.errorStatus})` : ''}.`,
-    );
-  }
-}
-
-/** send({ waitFor: 'submitted' }) waited longer than it was allowed to; the message is still queued and will be sent. */
-export class SubmitWaitTimeoutError extends SmppError {
-  readonly code = 'SMPP_SUBMIT_WAIT_TIMEOUT';
-  constructor(
-    readonly smsMessage: SmppMessageView,
-    timeoutMs: number,
-  ) {
-    super(
-      `Message ${smsMessage.id} was not submitted within ${timeoutMs} ms (now ${smsMessage.status}); it stays queued and will be sent.`,
-    );
-  }
-}
+/** Re-exported for imports of this path; the classes live with every other error in errors.ts. */
+export { MessageNotSubmittedError, SubmitWaitTimeoutError };
 
 const PENDING = new Set(['queued', 'submitting']);
 

@@ -1,0 +1,16 @@
+// nestjs-smpp/advanced: the pieces behind the module, for custom bind allocators and metrics.
+export {
+  type BindAllocator,
+  type BindLease,
+  InProcessBindAllocator,
+} from './binds/bind-allocator.js';
+export {
+  PostgresBindAllocator,
+  type PostgresBindAllocatorOptions,
+} from './binds/postgres-bind-allocator.js';
+export {
+  SmppTelemetry,
+  type ReceiptObservation,
+  type SubmitObservation,
+} from './telemetry/smpp-telemetry.js';
+export { errorReason } from './receipts/error-reasons.js';
