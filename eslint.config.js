@@ -2,7 +2,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      '.data/**',
+      // Compiled against the packed library by test/package/consumer-app.spec.ts.
+      'test/package/consumer-app/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -11,7 +11,8 @@ import { SimulatorHandle } from './simulator-handle.js';
 export interface SmppTestingModuleOptions {
   /**
    * The accounts, pointed at the simulator (host, port, plain TCP); anything given overrides.
-   * Default: one account "default". systemId/password default to the simulator's smppuser/secret.
+   * Default: one account "default". Each account is its own system_id on the simulator (default:
+   * its name, password "secret"); give the same systemId to several to share one.
    */
   accounts?: Array<Partial<SmppAccountOptions>>;
   /**
@@ -27,6 +28,8 @@ export interface SmppTestingModuleOptions {
   isGlobal?: boolean;
 }
 
+const TEST_PASSWORD = 'secret';
+
 /** Fast timings for tests: reconnect within ~100 ms, detect dead links within a few seconds. */
 const TEST_ACCOUNT_DEFAULTS: Partial<SmppAccountOptions> = {
   tls: false,
@@ -41,11 +44,10 @@ function testAccounts(
   accounts: Array<Partial<SmppAccountOptions>>,
   sim: SmscSimulator,
 ): SmppAccountOptions[] {
-  const [fallback] = DEFAULT_ACCOUNTS;
   return accounts.map((a, i) => ({
-    name: i === 0 ? 'default' : `account${i + 1}`,
-    systemId: fallback.systemId,
-    password: fallback.password,
+    name: accountName(a, i),
+    systemId: accountName(a, i).slice(0, 15),
+    password: TEST_PASSWORD,
     host: sim.host,
     port: sim.port,
     ...TEST_ACCOUNT_DEFAULTS,
@@ -53,14 +55,19 @@ function testAccounts(
   }));
 }
 
-/** The simulator accounts: the default one plus every system_id the test accounts use. */
+/** The simulator's accounts: its default one plus every system_id the test accounts use. */
 function simulatorAccounts(accounts: Array<Partial<SmppAccountOptions>>): SimulatorAccount[] {
   const byId = new Map(DEFAULT_ACCOUNTS.map((a) => [a.systemId, { ...a }]));
-  for (const a of accounts) {
-    if (a.systemId && !byId.has(a.systemId))
-      byId.set(a.systemId, { systemId: a.systemId, password: a.password ?? 'secret' });
-  }
+  accounts.forEach((a, i) => {
+    const systemId = a.systemId ?? accountName(a, i).slice(0, 15);
+    if (!byId.has(systemId))
+      byId.set(systemId, { systemId, password: a.password ?? TEST_PASSWORD });
+  });
   return [...byId.values()];
+}
+
+function accountName(account: Partial<SmppAccountOptions>, index: number): string {
+  return account.name ?? (index === 0 ? 'default' : `account${index + 1}`);
 }
 
 @Module({})
@@ -100,7 +107,7 @@ export class SmppTestingModule {
       providers: [handle],
       exports: [SimulatorHandle],
     };
-    const names = accountsIn.map((a, i) => a.name ?? (i === 0 ? 'default' : `account${i + 1}`));
+    const names = accountsIn.map(accountName);
     return {
       module: SmppTestingModule,
       global: options.isGlobal ?? true,

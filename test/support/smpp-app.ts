@@ -93,7 +93,12 @@ export async function createSmppTestApp(options: SmppTestAppOptions): Promise<Sm
       // The simulator is the test file's (shared by several apps), so the module does not stop it.
       SmppTestingModule.forRoot({
         simulator: options.simulator,
-        accounts: options.accounts ?? [options.account ?? {}],
+        // The simulator's default system_id, shared when there are several accounts.
+        accounts: (options.accounts ?? [options.account ?? {}]).map((a) => ({
+          systemId: 'smppuser',
+          password: 'secret',
+          ...a,
+        })),
         smpp: options.module,
       }),
     ],
