@@ -1,6 +1,7 @@
 import type { ResolvedReconnect } from '../config/resolved-options.js';
+import { backoffDelay, spreadDelay } from '../retry/backoff.js';
 
-/** Exponential backoff with jitter; `random` is injectable for tests. */
+/** Reconnect backoff of a bind slot: counts failures; the delay is backoffDelay's. `random` is injectable for tests. */
 export class Backoff {
   private failures = 0;
 
@@ -11,16 +12,14 @@ export class Backoff {
 
   /** Delay before the next attempt after one more failure. */
   next(): number {
-    const { initialDelayMs, maxDelayMs, multiplier } = this.options;
-    const base = Math.min(maxDelayMs, initialDelayMs * multiplier ** this.failures);
     this.failures++;
-    return this.spread(base);
+    return backoffDelay(this.options, this.failures, this.random);
   }
 
   /** The longest delay at once (credentials refused: retrying sooner cannot help). */
   max(): number {
     this.failures++;
-    return this.spread(this.options.maxDelayMs);
+    return spreadDelay(this.options.maxDelayMs, this.options, this.random);
   }
 
   reset(): void {
@@ -29,12 +28,5 @@ export class Backoff {
 
   get attempts(): number {
     return this.failures;
-  }
-
-  private spread(base: number): number {
-    const j = this.options.jitter;
-    // Jitter spreads replicas out; it never goes above the configured maximum.
-    const factor = 1 - j + this.random() * 2 * j;
-    return Math.max(0, Math.min(this.options.maxDelayMs, Math.round(base * factor)));
   }
 }

@@ -5,6 +5,7 @@ import {
   SessionNotReadyError,
 } from '../errors.js';
 import { CommandStatus, commandStatusName, isTemporaryStatus } from '../protocol/command-status.js';
+import { backoffDelay, type BackoffPolicy } from '../retry/backoff.js';
 import type { SubmitOutcome } from '../store/receipt-store.js';
 
 export interface OutcomePolicy {
@@ -47,9 +48,16 @@ export function outcomeOfError(error: unknown, policy: OutcomePolicy): SubmitOut
   };
 }
 
+/** Throttling clears within a second; a full queue or a system error may take longer. */
+const THROTTLED_RETRY: BackoffPolicy = {
+  initialDelayMs: 1_000,
+  maxDelayMs: 30_000,
+  multiplier: 2,
+  jitter: 0.2,
+};
+const TEMPORARY_ERROR_RETRY: BackoffPolicy = { ...THROTTLED_RETRY, initialDelayMs: 2_000 };
+
 function retryDelay(status: number, attempts: number): number {
-  // Throttling clears within a second; a full queue or a system error may take longer.
-  const base = status === CommandStatus.ESME_RTHROTTLED ? 1000 : 2000;
-  const delay = Math.min(30_000, base * 2 ** Math.max(0, attempts - 1));
-  return Math.round(delay * (0.8 + Math.random() * 0.4));
+  const policy = status === CommandStatus.ESME_RTHROTTLED ? THROTTLED_RETRY : TEMPORARY_ERROR_RETRY;
+  return backoffDelay(policy, attempts);
 }

@@ -1,5 +1,6 @@
 import { MalformedPduError, PDU_HEADER_LENGTH, PduReader, readTlvs } from './raw-pdu.js';
 import type { InboundDeliverSm } from './session.types.js';
+import { splitUdh } from '../protocol/udh.js';
 
 /** TLV tags read into named fields. */
 export const Tlv = {
@@ -13,7 +14,6 @@ export const Tlv = {
 } as const;
 
 const DELIVER_SM = 0x00000005;
-const UDH_INDICATOR = 0x40;
 
 export type DeliverSmParse =
   { ok: true; deliver: InboundDeliverSm } | { ok: false; error: MalformedPduError };
@@ -66,7 +66,7 @@ function decode(raw: Buffer): InboundDeliverSm {
   const sm = r.bytes(smLength, 'short_message');
   const tlvList = readTlvs(r);
 
-  const { udh, body } = splitUdh(sm, esmClass);
+  const { udh, body } = splitUdh(esmClass, sm);
   const tlvs = new Map<number, Buffer>();
   for (const t of tlvList) tlvs.set(t.tag, t.value);
 
@@ -112,17 +112,6 @@ function decode(raw: Buffer): InboundDeliverSm {
     };
   }
   return deliver;
-}
-
-/**
- * With esm_class 0x40 the short_message starts with a UDH: its UDHL byte plus that many bytes.
- * A UDHL that overruns the message leaves the bytes whole (framing is intact; the handler decides).
- */
-function splitUdh(sm: Buffer, esmClass: number): { udh?: Buffer; body: Buffer } {
-  if ((esmClass & UDH_INDICATOR) === 0 || sm.length === 0) return { body: sm };
-  const udhLength = 1 + (sm[0] as number);
-  if (udhLength > sm.length) return { body: sm };
-  return { udh: sm.subarray(0, udhLength), body: sm.subarray(udhLength) };
 }
 
 /** A message id TLV value cut at the first NUL or control character, trimmed; undefined when empty. */

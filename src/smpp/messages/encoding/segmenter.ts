@@ -3,6 +3,7 @@ import { DataCoding } from './data-coding.js';
 import { GSM7_ESCAPE, encodeGsm7, firstNonGsm7 } from './gsm7.js';
 import { encodeLatin1, firstNonLatin1 } from './latin1.js';
 import { encodeUcs2, findLoneSurrogate, isHighSurrogate } from './ucs2.js';
+import { buildConcatUdh } from '../../protocol/udh.js';
 
 /** The encoding a caller may ask for; 'auto' picks GSM 7-bit when every character fits, else UCS2. */
 export type EncodingChoice = 'auto' | 'gsm7' | 'ucs2' | 'latin1';
@@ -281,10 +282,7 @@ export function planMessage(text: string, options: PlanOptions = {}): MessagePla
   for (let i = 0; i < total; i++) {
     const end = ends[i]!;
     const seq = i + 1;
-    const udh =
-      concatenation === 'udh16'
-        ? Buffer.from([0x06, 0x08, 0x04, (ref >> 8) & 0xff, ref & 0xff, total, seq])
-        : Buffer.from([0x05, 0x00, 0x03, ref & 0xff, total, seq]);
+    const udh = buildConcatUdh(concatenation === 'udh16' ? 'udh16' : 'udh8', ref, total, seq);
     parts[i] = { seq, total, body: bytes.subarray(start, end), udh };
     start = end;
   }
