@@ -6,19 +6,11 @@ import type { BatchQueue } from '../store/batch-queue.js';
 import type { ClaimedPart, MessageStore } from '../store/message-store.js';
 import type { SubmitOutcome, SubmitResult } from '../store/receipt-store.js';
 import { CommandStatus } from '../protocol/command-status.js';
-import { backoffDelay, type BackoffPolicy } from '../retry/backoff.js';
 import type { SmppTelemetry, SubmitObservation } from '../telemetry/smpp-telemetry.js';
 import { outcomeOfError } from './submit-outcome.js';
 
 /** Parts claimed beyond the binds' windows at most. */
 const MAX_LOOKAHEAD = 200;
-/** Storing a submit result while the database is away: 200 ms doubling up to 5 s. */
-const RESULT_WRITE_RETRY: BackoffPolicy = {
-  initialDelayMs: 200,
-  maxDelayMs: 5_000,
-  multiplier: 2,
-  jitter: 0.2,
-};
 
 export interface DispatchSettings {
   instanceId: string;
@@ -185,7 +177,7 @@ export class AccountDispatcher {
           );
           return;
         }
-        await new Promise((r) => setTimeout(r, backoffDelay(RESULT_WRITE_RETRY, attempt)));
+        await new Promise((r) => setTimeout(r, Math.min(5000, 200 * attempt)));
       }
     }
   }
