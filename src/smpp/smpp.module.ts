@@ -52,7 +52,7 @@ function dataSourceProvider(name: string | undefined): Provider {
     useFactory: (dataSource: DataSource | undefined) => {
       if (dataSource) return dataSource;
       throw new SmppConfigError([
-        `dataSourceName: no TypeORM DataSource ${name ? `named "${name}" ` : ''}was found. Import TypeOrmModule.forRoot({ type: 'postgres', ..., entities: [...SMPP_ENTITIES], migrations: SMPP_MIGRATIONS, migrationsRun: true }) in the application module${name ? ` with name: "${name}"` : ''}.`,
+        `dataSourceName: no TypeORM DataSource ${name ? `named "${name}" ` : ''}was found. Import TypeOrmModule.forRoot({ type: 'postgres', ..., migrations: SMPP_MIGRATIONS, migrationsRun: true }) in the application module${name ? ` with name: "${name}"` : ''}.`,
       ]);
     },
     inject: [{ token: getDataSourceToken(name), optional: true }],
