@@ -34,10 +34,22 @@ const openSession: OpenSession = (options) => SmppSession.open(options);
  * The bind budget: shared through Postgres leases by default (a DataSource is required anyway, and
  * replicas that each counted alone would exceed 8x8's 4 binds per system_id).
  */
-function createBindAllocator(options: SmppModuleOptions, dataSource: DataSource): BindAllocator {
+function createBindAllocator(
+  options: SmppModuleOptions,
+  dataSourceName: string | undefined,
+  dataSource: DataSource | undefined,
+): BindAllocator {
   const choice = options.bindAllocator ?? 'postgres';
   if (choice === 'in-process') return new InProcessBindAllocator();
-  if (choice === 'postgres') return new PostgresBindAllocator(dataSource, options.bindLease);
+  if (choice === 'postgres') {
+    // Lease timing is checked first (the constructor), then that the DataSource exists.
+    const allocator = new PostgresBindAllocator(
+      () => requireDataSource(dataSourceName, dataSource),
+      options.bindLease,
+    );
+    requireDataSource(dataSourceName, dataSource);
+    return allocator;
+  }
   if (typeof choice === 'object' && choice !== null && typeof choice.acquire === 'function')
     return choice;
   throw new SmppConfigError([
@@ -45,18 +57,38 @@ function createBindAllocator(options: SmppModuleOptions, dataSource: DataSource)
   ]);
 }
 
-/** The DataSource by its token; a clear configuration error when the application has none. */
-function dataSourceProvider(name: string | undefined): Provider {
-  return {
-    provide: SMPP_DATA_SOURCE,
-    useFactory: (dataSource: DataSource | undefined) => {
-      if (dataSource) return dataSource;
-      throw new SmppConfigError([
-        `dataSourceName: no TypeORM DataSource ${name ? `named "${name}" ` : ''}was found. Import TypeOrmModule.forRoot({ type: 'postgres', ..., migrations: SMPP_MIGRATIONS, migrationsRun: true }) in the application module${name ? ` with name: "${name}"` : ''}.`,
-      ]);
+/** A clear configuration error when the application has no such DataSource. */
+function requireDataSource(
+  name: string | undefined,
+  dataSource: DataSource | undefined,
+): DataSource {
+  if (dataSource) return dataSource;
+  throw new SmppConfigError([
+    `dataSourceName: no TypeORM DataSource ${name ? `named "${name}" ` : ''}was found. Import TypeOrmModule.forRoot({ type: 'postgres', ..., migrations: SMPP_MIGRATIONS, migrationsRun: true }) in the application module${name ? ` with name: "${name}"` : ''}.`,
+  ]);
+}
+
+/**
+ * The DataSource by its token (optional, so that a missing one is reported as such), and the bind
+ * allocator that may need it. Resolved in this order: options, allocator, DataSource, so that a
+ * bad option is named before a missing DataSource.
+ */
+function dataSourceProviders(name: string | undefined): Provider[] {
+  const dataSource = { token: getDataSourceToken(name), optional: true };
+  return [
+    {
+      provide: SMPP_DATA_SOURCE,
+      useFactory: (_options: unknown, _allocator: unknown, found: DataSource | undefined) =>
+        requireDataSource(name, found),
+      inject: [SMPP_OPTIONS, SMPP_BIND_ALLOCATOR, dataSource],
     },
-    inject: [{ token: getDataSourceToken(name), optional: true }],
-  };
+    {
+      provide: SMPP_BIND_ALLOCATOR,
+      useFactory: (options: SmppModuleOptions, _resolved: unknown, found: DataSource | undefined) =>
+        createBindAllocator(options, name, found),
+      inject: [SMPP_MODULE_OPTIONS, SMPP_OPTIONS, dataSource],
+    },
+  ];
 }
 
 /** Resolves and checks the options; the DataSource named by a factory must be the one given to forRootAsync. */
@@ -96,8 +128,8 @@ function withRuntimeProviders(
     ...definition,
     providers: [
       ...(definition.providers ?? []),
-      dataSourceProvider(dataSourceName),
       optionsProvider(dataSourceName),
+      ...dataSourceProviders(dataSourceName),
       ...accounts,
     ],
     exports: [
@@ -114,11 +146,6 @@ function withRuntimeProviders(
  */
 @Module({
   providers: [
-    {
-      provide: SMPP_BIND_ALLOCATOR,
-      useFactory: createBindAllocator,
-      inject: [SMPP_MODULE_OPTIONS, SMPP_DATA_SOURCE],
-    },
     { provide: SMPP_SESSION_FACTORY, useValue: openSession },
     SmppEventPublisher,
     SmppTelemetry,

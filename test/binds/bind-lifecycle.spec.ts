@@ -189,28 +189,35 @@ describe('binds', () => {
   it('fails startup clearly when there is no TypeORM DataSource', async () => {
     const sim = await startSimulator();
     cleanups.push(() => sim.stop());
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        SmppModule.forRoot({
-          accounts: [
-            {
-              name: 'd',
-              systemId: 'smppuser',
-              password: 'secret',
-              host: '127.0.0.1',
-              port: sim.port,
-              tls: false,
-            },
-          ],
-        }),
-      ],
-    }).compile();
-    moduleRef.useLogger(false);
-    const app = moduleRef.createNestApplication();
-    const error = await app.init().catch((e: unknown) => e);
+    // Fails while the module compiles (the DataSource is injected by its token), or at init.
+    const boot = async () => {
+      const moduleRef = await Test.createTestingModule({
+        imports: [
+          SmppModule.forRoot({
+            accounts: [
+              {
+                name: 'd',
+                systemId: 'smppuser',
+                password: 'secret',
+                host: '127.0.0.1',
+                port: sim.port,
+                tls: false,
+              },
+            ],
+          }),
+        ],
+      }).compile();
+      moduleRef.useLogger(false);
+      const app = moduleRef.createNestApplication();
+      try {
+        await app.init();
+      } finally {
+        await app.close().catch(() => undefined);
+      }
+    };
+    const error = await boot().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SmppConfigError);
     expect((error as Error).message).toMatch(/TypeOrmModule.forRoot/);
-    await app.close().catch(() => undefined);
   });
 
   it('with waitForBindMs, startup fails with the reason when no bind comes up in time', async () => {
