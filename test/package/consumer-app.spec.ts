@@ -50,7 +50,10 @@ async function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessE
   }
 }
 
-describe('the packed library in a consumer app', { timeout: 300_000 }, () => {
+// Three compiles (tsc) and a boot: slow on a loaded machine, so generous timeouts (hooks included).
+const SLOW = 600_000;
+
+describe('the packed library in a consumer app', { timeout: SLOW }, () => {
   let tmp: string;
   let files: string[];
   let consumer: string;
@@ -101,7 +104,7 @@ describe('the packed library in a consumer app', { timeout: 300_000 }, () => {
       await writeFile(join(consumer, 'src/readme', `snippet-${i + 1}.ts`), snippet);
     }
     db = await createTestDatabase({ migrate: false });
-  });
+  }, SLOW);
 
   afterAll(async () => {
     await db?.drop();
