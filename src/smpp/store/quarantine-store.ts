@@ -8,6 +8,7 @@ import { fitColumn } from '../messages/wire-values.js';
 import type { QuarantineObservation, SmppTelemetry } from '../telemetry/smpp-telemetry.js';
 import type { PendingEvent } from './message-state-writer.js';
 import { rows } from './sql.js';
+import { describeDatabaseError } from './transient-error.js';
 
 /** The most of a PDU kept (a deliver_sm is at most a few KiB; anything longer is cut). */
 export const MAX_QUARANTINED_BYTES = 64 * 1024;
@@ -53,35 +54,44 @@ export class QuarantineStore {
     const account = fitColumn(input.account, 64);
     const systemId = input.systemId === null ? null : fitColumn(input.systemId, 16);
     const reason = fitColumn(input.reason, 500) || 'unknown';
-    const result = await this.dataSource.transaction(async (em) => {
-      const [row] = await rows<{ id: string; received_at: Date }>(
+    const row = await this.dataSource.transaction(async (em) => {
+      const [inserted] = await rows<{ id: string; received_at: Date }>(
         em,
         `INSERT INTO smpp_quarantined_pdus (account, system_id, command_id, sequence_number, reason, raw)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, received_at`,
         [account, systemId, commandId, sequenceNumber, reason, raw],
       );
       await em.query(`DELETE FROM smpp_quarantined_pdus WHERE id <= $1::bigint - $2::bigint`, [
-        row.id,
+        inserted.id,
         this.maxQuarantined,
       ]);
-      const events: PendingEvent[] = [
-        {
-          name: SmppEvents.InboundQuarantined,
-          payload: new InboundQuarantinedEvent({
-            eventId: randomUUID(),
-            quarantineId: String(row.id),
-            account,
-            systemId,
-            commandId,
-            sequenceNumber,
-            reason,
-            at: row.received_at,
-          }),
-        },
-      ];
-      if (this.recordEvents()) await writeOutbox(em, events);
-      return { id: String(row.id), events };
+      return inserted;
     });
+    const events: PendingEvent[] = [
+      {
+        name: SmppEvents.InboundQuarantined,
+        payload: new InboundQuarantinedEvent({
+          eventId: randomUUID(),
+          quarantineId: String(row.id),
+          account,
+          systemId,
+          commandId,
+          sequenceNumber,
+          reason,
+          at: row.received_at,
+        }),
+      },
+    ];
+    // The row is what matters: an outbox that refuses the event (the reason the PDU is here, it
+    // may be) must not turn the quarantine into an endless re-send.
+    if (this.recordEvents()) {
+      await writeOutbox(this.dataSource, events).catch((error: unknown) =>
+        this.logger.error(
+          `Could not record the quarantine event of row ${row.id}: ${describeDatabaseError(error)}`,
+        ),
+      );
+    }
+    const result = { id: String(row.id), events };
     this.logger.warn(
       `Quarantined a PDU (command_id 0x${commandId.toString(16)}, sequence ${sequenceNumber}) of "${account}" as row ${result.id}: ${reason}; answered ESME_ROK`,
     );
