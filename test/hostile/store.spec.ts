@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SmscSimulator } from '../../src/simulator/index.js';
+import { QueueFullError } from '../../src/smpp/errors.js';
 import { draftMessage } from '../../src/smpp/messages/message-draft.js';
 import { SmppMessaging } from '../../src/smpp/smpp-messaging.js';
 import {
@@ -349,5 +350,100 @@ describe('hostile values at the store (real Postgres, simulator)', () => {
         t.events.find((e) => e.name === 'smpp.message.failed' && e.payload.messageId === bad.id),
       'failed event',
     );
+  });
+});
+
+describe('bounded queue and honest unknown outcomes', () => {
+  let sim: SmscSimulator;
+  let t: SmppTestApp;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ receipts: { enabled: false } });
+    t = await createSmppTestApp({
+      simulator: sim,
+      account: { maxQueued: 3, responseTimeoutMs: 300 },
+      module: { limits: { maxDeliversInFlight: 1 } },
+    });
+    await t.db.dataSource.query(`
+      CREATE FUNCTION slow_mo() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.text = 'SLOW' THEN PERFORM pg_sleep(2); END IF;
+        RETURN NEW;
+      END $$`);
+    await t.db.dataSource.query(
+      `CREATE TRIGGER slow_mo BEFORE INSERT ON smpp_inbound_messages FOR EACH ROW EXECUTE FUNCTION slow_mo()`,
+    );
+  });
+  afterAll(async () => {
+    await t?.close();
+    await sim?.stop();
+  });
+
+  it('rejects send() with QueueFullError beyond maxQueued, and emits smpp.message.unknown for parts never answered', async () => {
+    // No bind: nothing leaves the queue, so the count is exact whatever the timing.
+    sim.refuseBinds(0x0d);
+    sim.dropAllConnections();
+    await eventually(
+      () => t.smpp.bindStatus().every((a) => Object.values(a.bound).every((n) => n === 0)),
+      'the binds down',
+    );
+    const sent = await Promise.all(
+      [1, 2, 3].map((i) => t.smpp.send({ to: `+659400000${i}`, text: `full ${i}` })),
+    );
+    await expect(t.smpp.send({ to: '+6594000004', text: 'one too many' })).rejects.toBeInstanceOf(
+      QueueFullError,
+    );
+    // The SMSC takes the submits but never answers in time: the parts become unknown.
+    sim.setSubmitResponseDelay(60_000);
+    sim.refuseBinds(null);
+    const unknown = await eventually(
+      () => {
+        const found = t.events.filter((e) => e.name === 'smpp.message.unknown');
+        return found.length >= 3 ? found : null;
+      },
+      'three unknown events',
+      20_000,
+    );
+    expect(unknown.map((e) => e.payload.messageId).sort()).toEqual(sent.map((m) => m.id).sort());
+    expect(unknown[0].payload).toMatchObject({ account: 'default', errorStatus: 'NO_RESPONSE' });
+    // Unknown parts no longer wait: once the count is taken again, sends are accepted.
+    sim.setSubmitResponseDelay(0);
+    await eventually(
+      () =>
+        t.smpp.send({ to: '+6594000005', text: 'room again' }).then(
+          () => true,
+          (error: unknown) => {
+            if (error instanceof QueueFullError) return false;
+            throw error;
+          },
+        ),
+      'room in the queue again',
+      20_000,
+    );
+  });
+
+  it('answers ESME_RX_T_APPN to a deliver_sm beyond maxDeliversInFlight, and stores it when re-sent', async () => {
+    const slow = sim.injectMo({ systemId: 'smppuser', from: '6595000001', to: '1', text: 'SLOW' });
+    await eventually(async () => {
+      const rows: unknown[] = await t.db.dataSource.query(
+        `SELECT 1 FROM pg_stat_activity WHERE query LIKE '%smpp_inbound_messages%' AND wait_event = 'PgSleep'`,
+      );
+      return rows.length > 0;
+    }, 'the slow MO being stored');
+    const refused = await sim.injectMo({
+      systemId: 'smppuser',
+      from: '6595000002',
+      to: '1',
+      text: 'while busy',
+    });
+    expect(refused.parts[0].status).toBe(0x64);
+    expect((await slow).parts[0].status).toBe(0);
+    const again = await sim.injectMo({
+      systemId: 'smppuser',
+      from: '6595000002',
+      to: '1',
+      text: 'while busy',
+    });
+    expect(again.parts[0].status).toBe(0);
   });
 });
