@@ -10,7 +10,10 @@ export {
 } from './binds/postgres-bind-allocator.js';
 export {
   SmppTelemetry,
+  type QuarantineObservation,
   type ReceiptObservation,
+  type StoreGiveUpObservation,
   type SubmitObservation,
+  type UnknownObservation,
 } from './telemetry/smpp-telemetry.js';
 export { errorReason } from './receipts/error-reasons.js';

@@ -48,10 +48,12 @@ export type {
 export { OnSmppEvent, type OnSmppEventOptions } from './events/on-smpp-event.decorator.js';
 export { BindDownEvent, BindUpEvent } from './events/bind-events.js';
 export {
+  InboundQuarantinedEvent,
   InboundReceivedEvent,
   MessageDeliveredEvent,
   MessageFailedEvent,
   MessageSubmittedEvent,
+  MessageUnknownEvent,
   ReceiptReceivedEvent,
 } from './events/message-events.js';
 

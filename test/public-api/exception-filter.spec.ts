@@ -79,7 +79,6 @@ describe('SmppExceptionFilter (real HTTP)', () => {
   });
 
   it.each([
-    ['conflict', 409, 'SMPP_MESSAGE_CONFLICT'],
     ['not-cancellable', 409, 'SMPP_MESSAGE_NOT_CANCELLABLE'],
     ['not-found', 404, 'SMPP_MESSAGE_NOT_FOUND'],
     ['store', 503, 'SMPP_STORE_FAILED'],
@@ -88,6 +87,17 @@ describe('SmppExceptionFilter (real HTTP)', () => {
     expect(r.status).toBe(status);
     expect(r.body).toMatchObject({ statusCode: status, code, message: expect.any(String) });
     expect(r.retryAfter).toBeNull();
+  });
+
+  it('conflict -> 409 with the existing message and what differs', async () => {
+    const r = await get('conflict');
+    expect(r.status).toBe(409);
+    expect(r.body).toMatchObject({
+      statusCode: 409,
+      code: 'SMPP_MESSAGE_CONFLICT',
+      existingId: ID,
+      fields: ['text'],
+    });
   });
 
   it.each([

@@ -1,9 +1,11 @@
 import type { BindDownEvent, BindUpEvent } from './bind-events.js';
 import type {
+  InboundQuarantinedEvent,
   InboundReceivedEvent,
   MessageDeliveredEvent,
   MessageFailedEvent,
   MessageSubmittedEvent,
+  MessageUnknownEvent,
   ReceiptReceivedEvent,
 } from './message-events.js';
 import type { SmppEventName } from './smpp-events.js';
@@ -15,8 +17,10 @@ export interface SmppEventMap {
   'smpp.message.submitted': MessageSubmittedEvent;
   'smpp.message.delivered': MessageDeliveredEvent;
   'smpp.message.failed': MessageFailedEvent;
+  'smpp.message.unknown': MessageUnknownEvent;
   'smpp.receipt.received': ReceiptReceivedEvent;
   'smpp.inbound.received': InboundReceivedEvent;
+  'smpp.inbound.quarantined': InboundQuarantinedEvent;
 }
 
 /** An event name without its `smpp.` prefix: 'message.delivered'. */

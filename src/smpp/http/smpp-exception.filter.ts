@@ -19,6 +19,9 @@ export interface SmppErrorResponse {
   code: string;
   /** Validation errors: every bad field. */
   errors?: Array<{ field: string; message: string }>;
+  /** MessageConflictError: the message that already has this clientRef, and what differs. */
+  existingId?: string;
+  fields?: string[];
 }
 
 interface Mapped {
@@ -43,7 +46,17 @@ export function mapSmppError(error: SmppError): Mapped | undefined {
       },
     };
   }
-  if (error instanceof MessageConflictError || error instanceof MessageNotCancellableError)
+  if (error instanceof MessageConflictError) {
+    return {
+      status: HttpStatus.CONFLICT,
+      body: {
+        ...body(HttpStatus.CONFLICT, error.message),
+        existingId: error.existingId,
+        fields: [...error.fields],
+      },
+    };
+  }
+  if (error instanceof MessageNotCancellableError)
     return { status: HttpStatus.CONFLICT, body: body(HttpStatus.CONFLICT, error.message) };
   if (error instanceof MessageNotFoundError)
     return { status: HttpStatus.NOT_FOUND, body: body(HttpStatus.NOT_FOUND, error.message) };
@@ -84,7 +97,8 @@ export class SmppExceptionFilter extends BaseExceptionFilter {
     }
     const response: unknown = host.switchToHttp().getResponse();
     if (mapped.retryAfterMs !== undefined) {
-      adapter.setHeader(response, 'Retry-After', String(Math.ceil(mapped.retryAfterMs / 1000)));
+      const seconds = Math.max(1, Math.ceil(mapped.retryAfterMs / 1000));
+      adapter.setHeader(response, 'Retry-After', String(seconds));
     }
     adapter.reply(response, mapped.body, mapped.status);
   }
