@@ -19,10 +19,13 @@ export interface ResolvedSmppOptions {
   waitForBindMs?: number;
   instanceId: string;
   claimLeaseMs: number;
+  eventMaxAttempts: number;
 }
 
 /** How long a claimed part may go without a stored outcome before recovery takes it (ms). */
 const DEFAULT_CLAIM_LEASE_MS = 120_000;
+/** Dispatches of a domain event whose listeners keep failing, before it is dead-lettered. */
+const DEFAULT_EVENT_MAX_ATTEMPTS = 8;
 /** Back-to-back submits per bind by default (see SmppAccountOptions.submitBurst). */
 const DEFAULT_SUBMIT_BURST = 2;
 const MAX_SYSTEM_ID = 15;
@@ -68,6 +71,14 @@ export function resolveSmppOptions(options: SmppModuleOptions): ResolvedSmppOpti
       `waitForBindMs: expected a positive whole number of ms, got ${show(options.waitForBindMs)}`,
     );
   }
+  if (
+    options.eventMaxAttempts !== undefined &&
+    (!isPositiveInt(options.eventMaxAttempts) || options.eventMaxAttempts > 100)
+  ) {
+    issues.push(
+      `eventMaxAttempts: expected a whole number from 1 to 100, got ${show(options.eventMaxAttempts)}`,
+    );
+  }
   const messages = resolveMessages(options.messages, issues);
   if (
     options.dataSourceName !== undefined &&
@@ -86,6 +97,7 @@ export function resolveSmppOptions(options: SmppModuleOptions): ResolvedSmppOpti
     waitForBindMs: options.waitForBindMs,
     instanceId: options.instanceId ?? `${hostname()}-${process.pid}`,
     claimLeaseMs: options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS,
+    eventMaxAttempts: options.eventMaxAttempts ?? DEFAULT_EVENT_MAX_ATTEMPTS,
   };
 }
 

@@ -91,6 +91,12 @@ export interface SmppModuleOptions {
    * to 5 s. Keep it well above the time a part can wait for a bind's window and pacing.
    */
   claimLeaseMs?: number;
+  /**
+   * How many times a message, receipt or inbound event is dispatched while a listener keeps
+   * throwing (default 8; backoff from 1 s, doubling, at most 5 min apart) before it is
+   * dead-lettered: kept in smpp_outbox_events with `dead_lettered_at` and `last_error`.
+   */
+  eventMaxAttempts?: number;
   /** The TypeORM DataSource to store messages in, by the name given to TypeOrmModule (default: the default one). */
   dataSourceName?: string;
   messages?: SmppMessagesOptions;
