@@ -11,6 +11,7 @@ const SMPP_TABLES = [
   'smpp_message_parts',
   'smpp_messages',
   'smpp_outbox_events',
+  'smpp_quarantined_pdus',
   'smpp_receipts',
 ];
 
@@ -59,6 +60,7 @@ describe('migrations', () => {
   it('are explicit classes, one entity per smpp_ table', () => {
     expect(SMPP_MIGRATIONS.map((m) => m.name)).toEqual([
       'InitialSchema1764100000000',
+      'HostileInputBounds1764200000000',
       'OutboxRetries1764300000000',
     ]);
     const names = SMPP_ENTITIES.map((e) => db.dataSource.getMetadata(e).tableName).sort();
@@ -83,10 +85,10 @@ describe('migrations', () => {
       await synced.dataSource.synchronize();
       const expected = await catalog(synced.dataSource);
       const actual = await catalog(db.dataSource);
-      // Not vacuous: 98 columns, 18 indexes (7 primary keys, 2 unique constraints, 9 plain),
-      // 14 constraints (7 primary keys, 2 unique, 3 checks, 2 foreign keys).
+      // Not vacuous: 108 columns, 19 indexes (8 primary keys, 2 unique constraints, 9 plain),
+      // 15 constraints (8 primary keys, 2 unique, 3 checks, 2 foreign keys).
       expect([actual.columns.length, actual.indexes.length, actual.constraints.length]).toEqual([
-        98, 18, 14,
+        108, 19, 15,
       ]);
       expect(actual.columns).toEqual(expected.columns);
       expect(actual.indexes).toEqual(expected.indexes);

@@ -3,10 +3,12 @@ import type { DataSource } from 'typeorm';
 import type { PendingEvent } from '../store/message-state-writer.js';
 import type { SmppTelemetry } from '../telemetry/smpp-telemetry.js';
 import {
+  InboundQuarantinedEvent,
   InboundReceivedEvent,
   MessageDeliveredEvent,
   MessageFailedEvent,
   MessageSubmittedEvent,
+  MessageUnknownEvent,
   ReceiptReceivedEvent,
   type SmppDomainEventPayload,
 } from './message-events.js';
@@ -35,6 +37,8 @@ const PAYLOAD_CLASSES: Partial<
   [SmppEvents.MessageFailed]: MessageFailedEvent,
   [SmppEvents.ReceiptReceived]: ReceiptReceivedEvent,
   [SmppEvents.InboundReceived]: InboundReceivedEvent,
+  [SmppEvents.MessageUnknown]: MessageUnknownEvent,
+  [SmppEvents.InboundQuarantined]: InboundQuarantinedEvent,
 };
 
 /** Events taken per claim; the pass goes on while it finds some. */

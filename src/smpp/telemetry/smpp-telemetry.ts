@@ -30,17 +30,39 @@ export interface EventDispatchObservation {
   attempts: number;
 }
 
+/** A deliver_sm kept in the quarantine (it could never be stored). */
+export interface QuarantineObservation {
+  account: string;
+  /** receipt, mo (inbound message), or pdu (could not even be read as a deliver_sm). */
+  kind: 'receipt' | 'mo' | 'pdu';
+}
+
+/** A write this module gave up on after a bounded number of attempts (the part ended failed). */
+export interface StoreGiveUpObservation {
+  account: string;
+  /** What was being written. */
+  what: 'submit-result';
+}
+
+/** A part whose outcome is not known (its submit_sm left, no answer came). */
+export interface UnknownObservation {
+  account: string;
+}
+
 interface TelemetryEvents {
   submit: [SubmitObservation];
   receipt: [ReceiptObservation];
   event: [EventDispatchObservation];
+  quarantine: [QuarantineObservation];
+  storeGiveUp: [StoreGiveUpObservation];
+  unknown: [UnknownObservation];
 }
 
 type TelemetryName = keyof TelemetryEvents;
 
 /**
  * In-process measurements for metrics (Prometheus and the like): subscribe with `on('submit')` /
- * `on('receipt')` / `on('event')`. Cheap when nobody listens; never carries message text or
+ * `on('receipt')` / `on('event')` / `on('quarantine')` / `on('storeGiveUp')` / `on('unknown')`. Cheap when nobody listens; never carries message text or
  * passwords. Observations are made after the change they describe is stored, and a listener that
  * throws (or rejects) is logged once and otherwise ignored: it never reaches the pipeline.
  */
@@ -59,6 +81,18 @@ export class SmppTelemetry extends EventEmitter<TelemetryEvents> {
 
   event(observation: EventDispatchObservation): void {
     this.observe('event', observation);
+  }
+
+  quarantine(observation: QuarantineObservation): void {
+    this.observe('quarantine', observation);
+  }
+
+  storeGiveUp(observation: StoreGiveUpObservation): void {
+    this.observe('storeGiveUp', observation);
+  }
+
+  unknown(observation: UnknownObservation): void {
+    this.observe('unknown', observation);
   }
 
   private observe<K extends TelemetryName>(name: K, observation: TelemetryEvents[K][0]): void {
