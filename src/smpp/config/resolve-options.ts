@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
-import { SmppConfigError } from '../errors.js';
+import { SmppConfigError, SmppValidationError } from '../errors.js';
+import { parseSender } from '../messages/address.js';
 import type { BindMode } from '../session/session.types.js';
 import { isStorableText } from '../messages/wire-values.js';
 import { DEFAULTS } from './defaults.js';
@@ -230,6 +231,14 @@ function resolveAccount(
     issues.push(
       `${label}.defaultSender: expected a sender id (up to 11 letters/digits, or a number), got ${show(a.defaultSender)}`,
     );
+  } else if (a.defaultSender !== undefined) {
+    // Checked as send() checks `from`, so a bad default fails at startup, not on every send.
+    try {
+      parseSender(a.defaultSender);
+    } catch (error) {
+      if (!(error instanceof SmppValidationError)) throw error;
+      for (const e of error.errors) issues.push(`${label}.defaultSender: ${e.message}`);
+    }
   }
 
   const maxQueued = a.maxQueued ?? DEFAULT_MAX_QUEUED;
