@@ -68,7 +68,9 @@ export class AppModule {
             accounts: [c.get('smpp', { infer: true })],
           }),
         }),
-        TerminusModule.forRoot({ errorLogStyle: 'json' }),
+        // No log per failed probe (a bind still connecting at start is not an error, and its
+        // details stay out of the logs); the bind manager logs bind failures itself.
+        TerminusModule.forRoot({ logger: false }),
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'default', ttl: 60_000, limit: config.http.rateLimitPerMinute }],
         }),

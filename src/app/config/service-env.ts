@@ -130,11 +130,18 @@ export class EnvValidationError extends Error {
 
 /** Validates the environment; throws EnvValidationError listing every bad variable. */
 export function validateServiceEnv(raw: Env): ServiceEnv {
-  const parsed = ENV_SCHEMA.safeParse(raw);
-  const problems = parsed.success
-    ? []
-    : parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`);
-  const e = (parsed.data ?? {}) as ParsedEnv;
+  // Variable by variable, so that the rules below see every good value even when others are bad.
+  const problems: string[] = [];
+  const e: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(ENV_SCHEMA.shape)) {
+    const result = schema.safeParse(raw[name]);
+    if (result.success) e[name] = result.data;
+    else problems.push(...result.error.issues.map((i) => `${name}: ${i.message}`));
+  }
+  return checkedEnv(e as ParsedEnv, raw, problems);
+}
+
+function checkedEnv(e: ParsedEnv, raw: Env, problems: string[]): ServiceEnv {
   const has = (name: keyof ParsedEnv) => (raw[name]?.trim() ?? '') !== '';
 
   const simulator = !has('SMPP_HOST') && !has('SMPP_SYSTEM_ID');

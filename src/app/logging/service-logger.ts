@@ -14,6 +14,7 @@ const STARTUP_DETAIL = new Set([
   'RouterExplorer',
   'InstanceLoader',
   'NestFactory',
+  'NestApplication',
 ]);
 
 export interface ServiceLoggerOptions {

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import type { SmppMessageView } from '../../smpp/index.js';
 
-const optionalDate = z.iso.datetime().optional();
+// Documentation of what the service returns (never parsed): plain types, no generated patterns.
+const date = () => z.string().meta({ format: 'date-time' });
+const integer = () => z.number().meta({ type: 'integer' });
 
 /** A message as the HTTP API returns it (the text is not echoed back). */
 export const MessageResponseSchema = z
   .object({
-    id: z.uuid(),
+    id: z.string().meta({ format: 'uuid' }),
     account: z.string(),
     to: z.string().describe('the destination as stored (digits)'),
     from: z.string(),
@@ -14,22 +16,22 @@ export const MessageResponseSchema = z
     encoding: z.string(),
     parts: z.array(
       z.object({
-        seq: z.int(),
+        seq: integer(),
         smscMessageId: z.string().nullable(),
         status: z.string(),
-        errorCode: z.int().nullable(),
+        errorCode: integer().nullable(),
       }),
     ),
-    errorCode: z.int().optional(),
+    errorCode: integer().optional(),
     errorStatus: z
       .string()
       .optional()
       .describe('the SMPP status of a refused submit, e.g. ESME_RINVDSTADR'),
     errorReason: z.string().optional(),
     clientRef: z.string().optional(),
-    createdAt: z.iso.datetime(),
-    submittedAt: optionalDate,
-    doneAt: optionalDate,
+    createdAt: date(),
+    submittedAt: date().optional(),
+    doneAt: date().optional(),
   })
   .meta({ id: 'Message' });
 
@@ -38,7 +40,7 @@ export type MessageResponse = z.infer<typeof MessageResponseSchema>;
 /** Every error answer: 400 lists the field errors in `errors`. */
 export const ErrorResponseSchema = z
   .object({
-    statusCode: z.int(),
+    statusCode: integer(),
     message: z.string(),
     errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
     code: z.string().optional(),
