@@ -29,7 +29,11 @@ async function sources() {
   return files;
 }
 
-const mtime = (path) => stat(path).then((s) => s.mtimeMs, () => 0);
+const mtime = (path) =>
+  stat(path).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
 
 const SWC_OPTIONS = {
   swcrc: false,

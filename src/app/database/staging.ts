@@ -29,15 +29,15 @@ export async function isTraversable(path: string, uid: number, gid: number): Pro
   }
 }
 
-/** The staging root, created root-owned 0755; refused when someone else could have planted it. */
+/** The staging root, ours (root's) and 0755; refused when someone else could have planted it. */
 export async function stagingRoot(): Promise<string> {
   const base = existsSync('/var/tmp') ? '/var/tmp' : tmpdir();
   const root = join(base, 'nestjs-smpp');
   await mkdir(root, { recursive: true, mode: 0o755 });
   const st = await lstat(root);
-  if (!st.isDirectory() || st.uid !== 0 || (st.mode & 0o022) !== 0) {
+  if (!st.isDirectory() || st.uid !== process.getuid?.() || (st.mode & 0o022) !== 0) {
     throw new Error(
-      `${root} must be a folder owned by root and writable by root only (it holds the Postgres binaries run as the postgres user); remove it and start again, or set DATABASE_URL`,
+      `${root} must be a folder owned by this user (root) and writable by it only (it holds the Postgres binaries run as the postgres user); remove it and start again, or set DATABASE_URL`,
     );
   }
   return root;
