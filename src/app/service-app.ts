@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { type INestApplication, Logger, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { SmscSimulator } from '../simulator/index.js';
 import type { SmppAccountOptions, SmppTlsOptions } from '../smpp/index.js';
 import { AppModule } from './app.module.js';
@@ -78,10 +79,10 @@ export async function createServiceApp(options: CreateServiceAppOptions = {}): P
     await resources.simulator?.stop();
     await resources.database?.stop();
   };
-  let app: INestApplication | undefined;
+  let app: NestExpressApplication | undefined;
   try {
     const config = await resolveServiceConfig(settings, resources, options.dataDir ?? '.data/pg');
-    app = await NestFactory.create(AppModule.forRoot(config, resources), {
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, resources), {
       logger: loggerOption,
       // applyHttpHygiene installs the JSON parser (JSON only, size limit, errors in the API's shape).
       bodyParser: false,

@@ -130,83 +130,99 @@ describe('the built service as a process (zero-config, from a 0700 folder)', () 
 
   let messageId: string;
 
-  it('starts with no configuration from a 0700 folder, logs JSON lines, one banner, no route chatter', async () => {
-    const run = await start();
-    const banner = messages(run).filter((m) => m.startsWith('nestjs-smpp reference service is up'));
-    expect(banner).toHaveLength(1);
-    expect(banner[0]).toContain('SMSC     : in-process SMSC simulator on 127.0.0.1:');
-    expect(banner[0]).toContain('Auth     : none: simulator mode');
-    const db = banner[0].match(/Database : embedded Postgres on 127\.0\.0\.1:\d+, data in (\S+);/);
-    expect(db).not.toBeNull();
-    dataDir = db![1];
-    if (IS_ROOT) {
-      // Staged where the postgres user can reach it, and said so.
-      expect(dataDir).toMatch(/nestjs-smpp\/data-[0-9a-f]{16}$/);
-      expect(messages(run).join('\n')).toContain(`the cluster is kept in ${dataDir}`);
-    } else {
-      expect(dataDir).toBe(join(workDir, '.data/pg'));
-    }
-    const all = messages(run);
-    expect(all.filter((m) => m.startsWith('Mapped {'))).toEqual([]);
-    expect(all.filter((m) => m.includes('dependencies initialized'))).toEqual([]);
-    expect(new Set(all).size).toBe(all.length);
-    for (const r of records(run)) expect(r).toMatchObject({ level: expect.any(String) });
+  it(
+    'starts with no configuration from a 0700 folder, logs JSON lines, one banner, no route chatter',
+    async () => {
+      const run = await start();
+      const banner = messages(run).filter((m) =>
+        m.startsWith('nestjs-smpp reference service is up'),
+      );
+      expect(banner).toHaveLength(1);
+      expect(banner[0]).toContain('SMSC     : in-process SMSC simulator on 127.0.0.1:');
+      expect(banner[0]).toContain('Auth     : none: simulator mode');
+      const db = banner[0].match(
+        /Database : embedded Postgres on 127\.0\.0\.1:\d+, data in (\S+);/,
+      );
+      expect(db).not.toBeNull();
+      dataDir = db![1];
+      if (IS_ROOT) {
+        // Staged where the postgres user can reach it, and said so.
+        expect(dataDir).toMatch(/nestjs-smpp\/data-[0-9a-f]{16}$/);
+        expect(messages(run).join('\n')).toContain(`the cluster is kept in ${dataDir}`);
+      } else {
+        expect(dataDir).toBe(join(workDir, '.data/pg'));
+      }
+      const all = messages(run);
+      expect(all.filter((m) => m.startsWith('Mapped {'))).toEqual([]);
+      expect(all.filter((m) => m.includes('dependencies initialized'))).toEqual([]);
+      expect(new Set(all).size).toBe(all.length);
+      for (const r of records(run)) expect(r).toMatchObject({ level: expect.any(String) });
 
-    const sent = await http<{ id: string }>(run.url, '/messages', {
-      json: { to: '+6591234567', text: 'from a process' },
-      apiKey: null,
-    });
-    expect(sent.status).toBe(202);
-    messageId = sent.body.id;
-    await eventually(
-      async () =>
-        (await http<{ status: string }>(run.url, `/messages/${messageId}`)).body.status ===
+      const sent = await http<{ id: string }>(run.url, '/messages', {
+        json: { to: '+6591234567', text: 'from a process' },
+        apiKey: null,
+      });
+      expect(sent.status).toBe(202);
+      messageId = sent.body.id;
+      await eventually(
+        async () =>
+          (await http<{ status: string }>(run.url, `/messages/${messageId}`)).body.status ===
+          'delivered',
         'delivered',
-      'delivered',
-    );
+      );
 
-    // Ctrl+C right after a burst: the app drains and stops, then its Postgres, with no warning.
-    const burst = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        http(run.url, '/messages', {
-          json: { to: `+659300${String(i).padStart(4, '0')}`, text: `burst ${i}` },
-        }),
-      ),
-    );
-    expect(burst.every((r) => r.status === 202)).toBe(true);
-    process.kill(-run.child.pid!, 'SIGINT');
-    expect(await run.exited).toEqual({ code: 0, signal: null });
-    const lines = records(run);
-    expect(
-      lines.filter((l) => l.level === 'error' || l.level === 'warn').map((l) => l.message),
-    ).toEqual([]);
-    const text = messages(run).join('\n');
-    expect(text).toContain('closed: unbound');
-    expect(text).toContain('Embedded Postgres stopped');
-    expect(text).not.toContain('from a process');
-    expect(existsSync(join(dataDir, 'postmaster.pid'))).toBe(false);
-  }, PROCESS_TEST_TIMEOUT_MS);
+      // Ctrl+C right after a burst: the app drains and stops, then its Postgres, with no warning.
+      const burst = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          http(run.url, '/messages', {
+            json: { to: `+659300${String(i).padStart(4, '0')}`, text: `burst ${i}` },
+          }),
+        ),
+      );
+      expect(burst.every((r) => r.status === 202)).toBe(true);
+      process.kill(-run.child.pid!, 'SIGINT');
+      expect(await run.exited).toEqual({ code: 0, signal: null });
+      const lines = records(run);
+      expect(
+        lines.filter((l) => l.level === 'error' || l.level === 'warn').map((l) => l.message),
+      ).toEqual([]);
+      const text = messages(run).join('\n');
+      expect(text).toContain('closed: unbound');
+      expect(text).toContain('Embedded Postgres stopped');
+      expect(text).not.toContain('from a process');
+      expect(existsSync(join(dataDir, 'postmaster.pid'))).toBe(false);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 
-  it('stops cleanly on SIGTERM too', async () => {
-    const run = await start();
-    run.child.kill('SIGTERM');
-    expect(await run.exited).toEqual({ code: 0, signal: null });
-    expect(records(run).filter((l) => l.level === 'error' || l.level === 'warn')).toEqual([]);
-    expect(messages(run).join('\n')).toContain('Embedded Postgres stopped');
-  }, PROCESS_TEST_TIMEOUT_MS);
+  it(
+    'stops cleanly on SIGTERM too',
+    async () => {
+      const run = await start();
+      run.child.kill('SIGTERM');
+      expect(await run.exited).toEqual({ code: 0, signal: null });
+      expect(records(run).filter((l) => l.level === 'error' || l.level === 'warn')).toEqual([]);
+      expect(messages(run).join('\n')).toContain('Embedded Postgres stopped');
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 
-  it('after a SIGKILL (its Postgres orphaned) it starts again on the same data', async () => {
-    const killed = await start();
-    killed.child.kill('SIGKILL');
-    await killed.exited;
-    expect(existsSync(join(dataDir, 'postmaster.pid'))).toBe(true);
+  it(
+    'after a SIGKILL (its Postgres orphaned) it starts again on the same data',
+    async () => {
+      const killed = await start();
+      killed.child.kill('SIGKILL');
+      await killed.exited;
+      expect(existsSync(join(dataDir, 'postmaster.pid'))).toBe(true);
 
-    const run = await start();
-    expect(messages(run).join('\n')).toMatch(/orphaned Postgres|stale/);
-    const again = await http<{ status: string }>(run.url, `/messages/${messageId}`);
-    expect(again.status).toBe(200);
-    expect(again.body.status).toBe('delivered');
-    run.child.kill('SIGTERM');
-    expect((await run.exited).code).toBe(0);
-  }, PROCESS_TEST_TIMEOUT_MS);
+      const run = await start();
+      expect(messages(run).join('\n')).toMatch(/orphaned Postgres|stale/);
+      const again = await http<{ status: string }>(run.url, `/messages/${messageId}`);
+      expect(again.status).toBe(200);
+      expect(again.body.status).toBe('delivered');
+      run.child.kill('SIGTERM');
+      expect((await run.exited).code).toBe(0);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 });

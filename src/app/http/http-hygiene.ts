@@ -2,7 +2,7 @@
  * What every request meets before a controller: no X-Powered-By, JSON bodies only (415
  * otherwise), a size limit (413), and broken JSON answered in the API's 400 shape.
  */
-import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { boundedFieldError } from './field-errors.js';
 
 /** The largest request body accepted (a 10-part UCS-2 text, escaped, fits several times). */
@@ -18,9 +18,8 @@ interface Res {
 }
 type Next = (error?: unknown) => void;
 
-export function applyHttpHygiene(app: INestApplication): void {
-  const http = app.getHttpAdapter().getInstance() as { disable(setting: string): void };
-  http.disable('x-powered-by');
+export function applyHttpHygiene(app: NestExpressApplication): void {
+  app.disable('x-powered-by');
 
   app.use((req: Req, res: Res, next: Next) => {
     const hasBody =
@@ -35,9 +34,7 @@ export function applyHttpHygiene(app: INestApplication): void {
     }
     next();
   });
-  (app as unknown as { useBodyParser(type: string, options: object): void }).useBodyParser('json', {
-    limit: REQUEST_BODY_LIMIT,
-  });
+  app.useBodyParser('json', { limit: REQUEST_BODY_LIMIT });
   app.use((error: { type?: string; message?: string }, _req: Req, res: Res, next: Next) => {
     if (error?.type === 'entity.parse.failed') {
       res.status(400).json({
