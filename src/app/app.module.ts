@@ -15,8 +15,9 @@ import type { ServiceConfig } from './config/service-config.js';
 import { MessageEventsListener } from './events/message-events.listener.js';
 import { HealthController } from './health/health.controller.js';
 import { MessagesController } from './messages/messages.controller.js';
+import { MessageConflictFilter } from './messages/message-conflict.filter.js';
 import { MessageStoreFilter } from './messages/message-store.filter.js';
-import { SmppBusyFilter } from './messages/smpp-busy.filter.js';
+import { SmppCapacityFilter } from './messages/smpp-capacity.filter.js';
 import { SmppValidationFilter } from './messages/smpp-validation.filter.js';
 import { HttpExceptionFilter } from './http/http-exception.filter.js';
 import { schemaValidationError } from './http/field-errors.js';
@@ -88,8 +89,9 @@ export class AppModule {
         },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         { provide: APP_FILTER, useClass: SmppValidationFilter },
-        { provide: APP_FILTER, useClass: SmppBusyFilter },
         { provide: APP_FILTER, useClass: MessageStoreFilter },
+        { provide: APP_FILTER, useClass: MessageConflictFilter },
+        { provide: APP_FILTER, useClass: SmppCapacityFilter },
         { provide: SERVICE_RESOURCES, useValue: resources },
         ServiceResourcesShutdown,
         SmppMetrics,
