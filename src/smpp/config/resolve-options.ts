@@ -5,6 +5,7 @@ import type { BindMode } from '../session/session.types.js';
 import { isStorableText } from '../messages/wire-values.js';
 import { DEFAULTS } from './defaults.js';
 import { SMPP_PLAIN_PORT, SMPP_REGION_HOSTS, SMPP_TLS_PORT } from './regions.js';
+import { checkTlsPolicy } from './tls-policy.js';
 import type { ResolvedAccount, ResolvedLimits, ResolvedReconnect } from './resolved-options.js';
 import type { SmppMessagesOptions } from '../messages/send-options.js';
 import type {
@@ -179,7 +180,10 @@ function resolveAccount(
   if (typeof tlsIn !== 'boolean' && (typeof tlsIn !== 'object' || tlsIn === null)) {
     issues.push(`${label}.tls: expected true, false or TLS options, got ${show(a.tls)}`);
   }
-  const tls = tlsIn === false ? false : tlsIn === true ? {} : tlsIn;
+  const tls =
+    tlsIn === false
+      ? false
+      : checkTlsPolicy(typeof tlsIn === 'object' && tlsIn !== null ? tlsIn : {}, label, issues);
   const port = a.port ?? (tls === false ? SMPP_PLAIN_PORT : SMPP_TLS_PORT);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     issues.push(`${label}.port: expected a port from 1 to 65535, got ${show(a.port)}`);
