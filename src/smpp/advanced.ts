@@ -10,6 +10,7 @@ export {
 } from './binds/postgres-bind-allocator.js';
 export {
   SmppTelemetry,
+  type EventDispatchObservation,
   type QuarantineObservation,
   type ReceiptObservation,
   type StoreGiveUpObservation,

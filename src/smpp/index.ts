@@ -25,6 +25,7 @@ export type {
   SmppReconnectOptions,
   SmppRegion,
 } from './config/smpp-options.interface.js';
+export type { SmppTlsOptions } from './config/tls-policy.js';
 export { SMPP_PLAIN_PORT, SMPP_REGION_HOSTS, SMPP_TLS_PORT } from './config/regions.js';
 export type { BindAllocator, BindLease } from './binds/bind-allocator.js';
 export type { PostgresBindAllocatorOptions } from './binds/postgres-bind-allocator.js';

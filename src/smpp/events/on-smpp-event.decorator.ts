@@ -10,7 +10,10 @@ export interface OnSmppEventOptions {
   /** Run the handler asynchronously (EventEmitter2's `async`). */
   async?: boolean;
   prependListener?: boolean;
-  /** Default true in @nestjs/event-emitter: a throwing handler is logged, not rethrown. */
+  /**
+   * Default false here (true in @nestjs/event-emitter): a throwing handler's error reaches the
+   * module, which dispatches the event again with a backoff and dead-letters it in the end.
+   */
   suppressErrors?: boolean;
 }
 
@@ -32,7 +35,7 @@ export function OnSmppEvent<N extends SmppEventShortName | SmppEventName>(
   ): TypedPropertyDescriptor<H> => {
     extendArrayMetadata(
       EVENT_LISTENER_METADATA,
-      [{ event: name, options }],
+      [{ event: name, options: { suppressErrors: false, ...options } }],
       descriptor.value as unknown as (...args: unknown[]) => unknown,
     );
     return descriptor;

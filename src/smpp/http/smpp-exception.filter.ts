@@ -30,6 +30,24 @@ interface Mapped {
   retryAfterMs?: number;
 }
 
+/** Longest field name and message echoed back (a 90 KB `to` must not come back), and quoted input in a message. */
+const MAX_FIELD = 64;
+const MAX_MESSAGE = 300;
+const MAX_QUOTED = 40;
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** A field error fit to send back: long echoed values cut short. */
+function boundedFieldError(e: { field: string; message: string }) {
+  const message = e.message.replace(
+    /"([^"]{41,})"/g,
+    (_all, quoted: string) => `"${truncate(quoted, MAX_QUOTED)}"`,
+  );
+  return { field: truncate(e.field, MAX_FIELD), message: truncate(message, MAX_MESSAGE) };
+}
+
 /** How an SmppError maps to HTTP; undefined: not a client-facing error (a 500, logged). */
 export function mapSmppError(error: SmppError): Mapped | undefined {
   const body = (statusCode: number, message: string): SmppErrorResponse => ({
@@ -42,7 +60,7 @@ export function mapSmppError(error: SmppError): Mapped | undefined {
       status: HttpStatus.BAD_REQUEST,
       body: {
         ...body(HttpStatus.BAD_REQUEST, 'Invalid request'),
-        errors: error.errors.map((e) => ({ field: e.field, message: e.message })),
+        errors: error.errors.map(boundedFieldError),
       },
     };
   }
