@@ -12,6 +12,7 @@ const SMPP_TABLES = [
   'smpp_messages',
   'smpp_outbox_events',
   'smpp_receipts',
+  'smpp_replicas',
 ];
 
 async function tables(ds: DataSource): Promise<string[]> {
@@ -57,7 +58,10 @@ describe('migrations', () => {
   afterAll(() => db?.drop());
 
   it('are explicit classes, one entity per smpp_ table', () => {
-    expect(SMPP_MIGRATIONS.map((m) => m.name)).toEqual(['InitialSchema1764100000000']);
+    expect(SMPP_MIGRATIONS.map((m) => m.name)).toEqual([
+      'InitialSchema1764100000000',
+      'ReplicaHandOver1764400000000',
+    ]);
     const names = SMPP_ENTITIES.map((e) => db.dataSource.getMetadata(e).tableName).sort();
     expect(names).toEqual(SMPP_TABLES);
   });
@@ -65,7 +69,10 @@ describe('migrations', () => {
   it('run on an empty database and leave no schema diff against the entities', async () => {
     expect(await tables(db.dataSource)).toEqual([]);
     const ran = await db.dataSource.runMigrations();
-    expect(ran.map((m) => m.name)).toEqual(['InitialSchema1764100000000']);
+    expect(ran.map((m) => m.name)).toEqual([
+      'InitialSchema1764100000000',
+      'ReplicaHandOver1764400000000',
+    ]);
     expect(await tables(db.dataSource)).toEqual(SMPP_TABLES);
 
     const diff = await db.dataSource.driver.createSchemaBuilder().log();
@@ -80,10 +87,10 @@ describe('migrations', () => {
       await synced.dataSource.synchronize();
       const expected = await catalog(synced.dataSource);
       const actual = await catalog(db.dataSource);
-      // Not vacuous: 91 columns, 17 indexes (7 primary keys, 2 unique constraints, 8 plain),
-      // 14 constraints (7 primary keys, 2 unique, 3 checks, 2 foreign keys).
+      // Not vacuous: 101 columns, 19 indexes (8 primary keys, 2 unique constraints, 9 plain),
+      // 15 constraints (8 primary keys, 2 unique, 3 checks, 2 foreign keys).
       expect([actual.columns.length, actual.indexes.length, actual.constraints.length]).toEqual([
-        91, 17, 14,
+        101, 19, 15,
       ]);
       expect(actual.columns).toEqual(expected.columns);
       expect(actual.indexes).toEqual(expected.indexes);
@@ -96,7 +103,7 @@ describe('migrations', () => {
   });
 
   it('down removes everything up created, and up runs again after it', async () => {
-    await db.dataSource.undoLastMigration();
+    for (let i = 0; i < SMPP_MIGRATIONS.length; i++) await db.dataSource.undoLastMigration();
     expect(await tables(db.dataSource)).toEqual([]);
     const leftovers: unknown[] = await db.dataSource.query(
       `SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -5,6 +5,7 @@ import { SmppMessagePart } from './smpp-message-part.entity.js';
 import { SmppMessage } from './smpp-message.entity.js';
 import { SmppOutboxEvent } from './smpp-outbox-event.entity.js';
 import { SmppReceipt } from './smpp-receipt.entity.js';
+import { SmppReplica } from './smpp-replica.entity.js';
 
 export {
   SmppBindLease,
@@ -14,6 +15,7 @@ export {
   SmppMessagePart,
   SmppOutboxEvent,
   SmppReceipt,
+  SmppReplica,
 };
 export * from './smpp-entity.types.js';
 
@@ -26,4 +28,5 @@ export const SMPP_ENTITIES = [
   SmppInboundFragment,
   SmppOutboxEvent,
   SmppBindLease,
+  SmppReplica,
 ];
