@@ -171,6 +171,26 @@ export class BindManager {
     return best;
   }
 
+  /** The account's bound transmit-capable sessions (not those handing their slot over). */
+  transmitters(accountName: string): BindSession[] {
+    const sessions: BindSession[] = [];
+    for (const slot of this.slots.get(accountName) ?? []) {
+      const session = slot.bound;
+      if (session && canTransmit(slot.mode)) sessions.push(session);
+    }
+    return sessions;
+  }
+
+  /**
+   * How long a replica's heartbeat lives (ms) when the budget is shared: a claim whose holder has
+   * had none for this long is handed over. Undefined without a shared allocator.
+   */
+  get replicaTtlMs(): number | undefined {
+    return typeof this.allocator.heartbeat === 'function'
+      ? (this.allocator.heartbeatTtlMs ?? undefined)
+      : undefined;
+  }
+
   /** Resolves when the account has a bound transmit-capable session, or when `signal` aborts. */
   waitForTransmitter(accountName: string, signal?: AbortSignal): Promise<void> {
     if (this.pickTransmitter(accountName) || signal?.aborted) return Promise.resolve();
