@@ -14,7 +14,7 @@ import { outcomeOfError } from './submit-outcome.js';
 /** Parts claimed beyond the binds' windows at most. */
 const MAX_LOOKAHEAD = 200;
 /** How often a part waiting for a window slot looks again, besides being woken (ms). */
-const WINDOW_RECHECK_MS = 100;
+const WINDOW_RECHECK_MS = 250;
 
 export interface DispatchSettings {
   /** This replica (`instanceId#token`): the claims' holder. */
