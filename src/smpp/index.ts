@@ -26,12 +26,23 @@ export type { EncodingChoice, MessageEncoding } from './messages/encoding/segmen
 
 // Binds
 export { BindManager, BindTimeoutError, type DeliverContext } from './binds/bind-manager.js';
-export type { AccountBindStatus, BindSlotState, BindStatus } from './binds/bind-status.js';
+export type {
+  AccountBindStatus,
+  BindSlotState,
+  BindStatus,
+  ClusterBindStatus,
+  ReplicaBindStatus,
+} from './binds/bind-status.js';
 export {
   type BindAllocator,
   type BindLease,
+  type BindLeaseState,
+  type BudgetLeaseView,
+  type BudgetReplicaView,
+  type BudgetView,
   InProcessBindAllocator,
 } from './binds/bind-allocator.js';
+export { fairShares, type ReplicaWant } from './binds/fair-share.js';
 export {
   PostgresBindAllocator,
   type PostgresBindAllocatorOptions,

@@ -164,21 +164,12 @@ describe('three replicas: one SIGKILLed, one restarted, mid-stream', () => {
     progress('killed');
     const unwrittenAtKill = atKill.filter((p) => !p.written).map((p) => p.id);
 
-    // Its replacement (as a Deployment would start) sends what the dead one had not confirmed,
-    // with the same clientRefs: a send() committed just before the kill is not doubled.
-    const replacement = await start(`${victimId}2`);
-    inService.add(replacement);
-    progress('replacement up');
-    replacement.send(
-      victimList.filter((m) => !victim.sent.has(m.i)),
-      PER_REPLICA_PER_SECOND,
-    );
-
-    // The dead replica's unwritten claims go back to the queue once its heartbeat expired.
-    const handedOverAfterMs =
+    // The dead replica's unwritten claims go back to the queue once its heartbeat expired
+    // (watched while its replacement boots).
+    const handedOver =
       unwrittenAtKill.length === 0
-        ? 0
-        : await waitFor(
+        ? Promise.resolve(0)
+        : waitFor(
             async () => {
               const [row] = (await db.dataSource.query(
                 `SELECT count(*)::int AS n FROM smpp_message_parts
@@ -191,6 +182,18 @@ describe('three replicas: one SIGKILLed, one restarted, mid-stream', () => {
             30_000,
             100,
           );
+
+    // Its replacement (as a Deployment would start) sends what the dead one had not confirmed,
+    // with the same clientRefs: a send() committed just before the kill is not doubled.
+    const replacement = await start(`${victimId}2`);
+    inService.add(replacement);
+    progress('replacement up');
+    replacement.send(
+      victimList.filter((m) => !victim.sent.has(m.i)),
+      PER_REPLICA_PER_SECOND,
+    );
+
+    const handedOverAfterMs = await handedOver;
 
     // Another replica restarted gracefully mid-stream (a rolling update).
     const others = [a, b, c].filter((x) => x !== victim);
