@@ -185,6 +185,7 @@ describe('three replicas: one SIGKILLed, one restarted, mid-stream', () => {
 
     // Its replacement (as a Deployment would start) sends what the dead one had not confirmed,
     // with the same clientRefs: a send() committed just before the kill is not doubled.
+    handedOver.catch(() => undefined); // awaited below
     const replacement = await start(`${victimId}2`);
     inService.add(replacement);
     progress('replacement up');
