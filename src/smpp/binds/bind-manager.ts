@@ -123,12 +123,20 @@ export class BindManager {
   }
 
   private missing(): string[] {
-    return this.status()
-      .filter((a) => !a.canSend && a.wanted.transceiver + a.wanted.transmitter > 0)
-      .map((a) => {
-        const errors = a.binds.map((b) => b.lastError).filter(Boolean);
-        return `account "${a.account}" has no bind${errors.length ? ` (last error: ${errors[0]})` : ''}`;
-      });
+    return (
+      this.status()
+        // A replica whose fair share is taken by live peers that can send is not missing anything.
+        .filter(
+          (a) =>
+            !a.canSend &&
+            !(a.cluster?.canSend && !a.cluster.stale) &&
+            a.wanted.transceiver + a.wanted.transmitter > 0,
+        )
+        .map((a) => {
+          const errors = a.binds.map((b) => b.lastError).filter(Boolean);
+          return `account "${a.account}" has no bind${errors.length ? ` (last error: ${errors[0]})` : ''}`;
+        })
+    );
   }
 
   /** Unbinds every bind gracefully and stops reconnecting. */
