@@ -133,8 +133,10 @@ export class BindSlot {
       try {
         lease = await this.acquireLease();
         if (!lease) {
+          // The budget is full (a peer hands a slot over, or a dead one's lease has to expire):
+          // not the SMSC's doing, so look again soon rather than after a long backoff.
           this.set('waiting-for-slot');
-          delay = this.backoff.next();
+          delay = Math.min(this.backoff.next(), SLOT_RETRY_MAX_MS);
         } else {
           this.leaseLost = undefined;
           this.handingOver = false;
@@ -302,6 +304,8 @@ export class BindSlot {
 
 /** How often a slot without a share looks whether it got one (no I/O). */
 const SHARE_POLL_MS = 100;
+/** The longest wait before asking again for a slot of a full budget (ms). */
+const SLOT_RETRY_MAX_MS = 2_000;
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
