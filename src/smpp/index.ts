@@ -53,16 +53,21 @@ export type { BindMode, SessionTlsOptions } from './session/session.types.js';
 export { SmppEvents, type SmppEventName } from './events/smpp-events.js';
 export { BindDownEvent, BindUpEvent } from './events/bind-events.js';
 export {
+  InboundQuarantinedEvent,
   InboundReceivedEvent,
   MessageDeliveredEvent,
   MessageFailedEvent,
   MessageSubmittedEvent,
+  MessageUnknownEvent,
   ReceiptReceivedEvent,
 } from './events/message-events.js';
 export {
   SmppTelemetry,
+  type QuarantineObservation,
   type ReceiptObservation,
+  type StoreGiveUpObservation,
   type SubmitObservation,
+  type UnknownObservation,
 } from './telemetry/smpp-telemetry.js';
 
 // Errors
@@ -72,9 +77,12 @@ export {
   ConnectionClosedError,
   ConnectTimeoutError,
   type FieldError,
+  MessageConflictError,
   MessageStoreError,
+  QueueFullError,
   ResponseTimeoutError,
   SessionNotReadyError,
+  SmppBackpressureError,
   SmppConfigError,
   SmppError,
   SmppValidationError,

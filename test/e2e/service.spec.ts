@@ -189,15 +189,18 @@ describe('reference service over HTTP (zero-config SMPP)', () => {
     expect(res.body.statusCode).toBe(400);
   });
 
-  it('an existing clientRef -> 200 with the existing message, sent once', async () => {
+  it('an existing clientRef -> 200 with the existing message, sent once; with another text -> 409', async () => {
     const body = { to: '+6591234501', text: 'Order 42 shipped', clientRef: 'order-42' };
     const first = await post(body);
     expect(first.status).toBe(202);
     sentIds.push(first.body.id);
-    const again = await post({ ...body, text: 'a different text is not sent either' });
+    const again = await post(body);
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(first.body.id);
     expect(again.body.clientRef).toBe('order-42');
+    const other = await post({ ...body, text: 'a different text is not sent either' });
+    expect(other.status).toBe(409);
+    expect(other.body).toMatchObject({ existingId: first.body.id, fields: ['text'] });
     await eventually(
       async () => (await get(first.body.id)).body.status === 'delivered',
       'delivered',

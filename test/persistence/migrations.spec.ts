@@ -11,6 +11,7 @@ const SMPP_TABLES = [
   'smpp_message_parts',
   'smpp_messages',
   'smpp_outbox_events',
+  'smpp_quarantined_pdus',
   'smpp_receipts',
   'smpp_replicas',
 ];
@@ -60,6 +61,7 @@ describe('migrations', () => {
   it('are explicit classes, one entity per smpp_ table', () => {
     expect(SMPP_MIGRATIONS.map((m) => m.name)).toEqual([
       'InitialSchema1764100000000',
+      'HostileInputBounds1764200000000',
       'ReplicaHandOver1764400000000',
     ]);
     const names = SMPP_ENTITIES.map((e) => db.dataSource.getMetadata(e).tableName).sort();
@@ -71,6 +73,7 @@ describe('migrations', () => {
     const ran = await db.dataSource.runMigrations();
     expect(ran.map((m) => m.name)).toEqual([
       'InitialSchema1764100000000',
+      'HostileInputBounds1764200000000',
       'ReplicaHandOver1764400000000',
     ]);
     expect(await tables(db.dataSource)).toEqual(SMPP_TABLES);
@@ -87,10 +90,10 @@ describe('migrations', () => {
       await synced.dataSource.synchronize();
       const expected = await catalog(synced.dataSource);
       const actual = await catalog(db.dataSource);
-      // Not vacuous: 101 columns, 19 indexes (8 primary keys, 2 unique constraints, 9 plain),
-      // 15 constraints (8 primary keys, 2 unique, 3 checks, 2 foreign keys).
+      // Not vacuous: 111 columns, 20 indexes (9 primary keys, 2 unique constraints, 9 plain),
+      // 16 constraints (9 primary keys, 2 unique, 3 checks, 2 foreign keys).
       expect([actual.columns.length, actual.indexes.length, actual.constraints.length]).toEqual([
-        101, 19, 15,
+        111, 20, 16,
       ]);
       expect(actual.columns).toEqual(expected.columns);
       expect(actual.indexes).toEqual(expected.indexes);

@@ -1,12 +1,15 @@
 import { hostname } from 'node:os';
-import { SmppConfigError } from '../errors.js';
+import { SmppConfigError, SmppValidationError } from '../errors.js';
+import { parseSender } from '../messages/address.js';
 import type { BindMode } from '../session/session.types.js';
+import { isStorableText } from '../messages/wire-values.js';
 import { DEFAULTS } from './defaults.js';
 import { SMPP_PLAIN_PORT, SMPP_REGION_HOSTS, SMPP_TLS_PORT } from './regions.js';
-import type { ResolvedAccount, ResolvedReconnect } from './resolved-options.js';
+import type { ResolvedAccount, ResolvedLimits, ResolvedReconnect } from './resolved-options.js';
 import type { SmppMessagesOptions } from '../messages/send-options.js';
 import type {
   SmppAccountOptions,
+  SmppLimitsOptions,
   SmppModuleOptions,
   SmppReconnectOptions,
 } from './smpp-options.interface.js';
@@ -19,6 +22,7 @@ export interface ResolvedSmppOptions {
   waitForBindMs?: number;
   instanceId: string;
   claimLeaseMs: number;
+  limits: ResolvedLimits;
 }
 
 /** How long a claimed part may go without a stored outcome before recovery takes it (ms). */
@@ -28,6 +32,15 @@ const DEFAULT_SUBMIT_BURST = 2;
 const MAX_SYSTEM_ID = 15;
 const MAX_PASSWORD = 8;
 const MAX_SYSTEM_TYPE = 12;
+/** The width of the varchar(64) columns that hold account names and the instance id. */
+const MAX_NAME = 64;
+const DEFAULT_MAX_QUEUED = 1_000_000;
+const DEFAULT_LIMITS: ResolvedLimits = {
+  maxPendingWrites: 10_000,
+  maxDeliversInFlight: 2_000,
+  maxQuarantined: 10_000,
+  maxStoreAttempts: 20,
+};
 
 /**
  * Applies defaults and checks every field; throws one SmppConfigError naming every bad field,
@@ -77,6 +90,12 @@ export function resolveSmppOptions(options: SmppModuleOptions): ResolvedSmppOpti
       `dataSourceName: expected the name given to TypeOrmModule.forRoot, got ${show(options.dataSourceName)}`,
     );
   }
+  if (options.instanceId !== undefined) {
+    if (typeof options.instanceId !== 'string' || options.instanceId.trim() === '')
+      issues.push(`instanceId: expected a non-empty string, got ${show(options.instanceId)}`);
+    else checkStorableName(options.instanceId, 'instanceId', issues);
+  }
+  const limits = resolveLimits(options.limits, issues);
   if (issues.length > 0) throw new SmppConfigError(issues);
   return {
     accounts,
@@ -84,9 +103,36 @@ export function resolveSmppOptions(options: SmppModuleOptions): ResolvedSmppOpti
     dataSourceName: options.dataSourceName,
     reconnect,
     waitForBindMs: options.waitForBindMs,
-    instanceId: options.instanceId ?? `${hostname()}-${process.pid}`,
+    instanceId: options.instanceId ?? `${hostname()}-${process.pid}`.slice(0, MAX_NAME),
     claimLeaseMs: options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS,
+    limits,
   };
+}
+
+/** A name stored in a varchar(64) column: at most 64 characters, no NUL, no lone surrogate. */
+function checkStorableName(value: string, field: string, issues: string[]): void {
+  if (value.length > MAX_NAME)
+    issues.push(
+      `${field}: at most ${MAX_NAME} characters (the width of its database columns), got ${value.length}`,
+    );
+  if (!isStorableText(value))
+    issues.push(`${field}: must not contain U+0000 or an unpaired UTF-16 surrogate`);
+}
+
+function resolveLimits(l: SmppLimitsOptions | undefined, issues: string[]): ResolvedLimits {
+  if (l !== undefined && (typeof l !== 'object' || l === null)) {
+    issues.push(`limits: expected an object, got ${show(l)}`);
+    return DEFAULT_LIMITS;
+  }
+  const out = { ...DEFAULT_LIMITS };
+  for (const key of Object.keys(DEFAULT_LIMITS) as Array<keyof ResolvedLimits>) {
+    const v = l?.[key];
+    if (v === undefined) continue;
+    if (!isPositiveInt(v))
+      issues.push(`limits.${key}: expected a positive whole number, got ${show(v)}`);
+    else out[key] = v;
+  }
+  return out;
 }
 
 function resolveAccount(
@@ -100,7 +146,8 @@ function resolveAccount(
   }
   const name = typeof a.name === 'string' && a.name.trim() !== '' ? a.name : undefined;
   if (!name) issues.push(`${at}.name: required, a non-empty string (e.g. "default")`);
-  const label = name ? `${at} ("${name}")` : at;
+  if (name) checkStorableName(name, `${at}.name`, issues);
+  const label = name ? `${at} ("${name.slice(0, MAX_NAME)}")` : at;
 
   checkString(a.systemId, `${label}.systemId`, MAX_SYSTEM_ID, issues, true);
   checkString(a.password, `${label}.password`, MAX_PASSWORD, issues, true, false);
@@ -172,7 +219,19 @@ function resolveAccount(
     issues.push(
       `${label}.defaultSender: expected a sender id (up to 11 letters/digits, or a number), got ${show(a.defaultSender)}`,
     );
+  } else if (a.defaultSender !== undefined) {
+    // Checked as send() checks `from`, so a bad default fails at startup, not on every send.
+    try {
+      parseSender(a.defaultSender);
+    } catch (error) {
+      if (!(error instanceof SmppValidationError)) throw error;
+      for (const e of error.errors) issues.push(`${label}.defaultSender: ${e.message}`);
+    }
   }
+
+  const maxQueued = a.maxQueued ?? DEFAULT_MAX_QUEUED;
+  if (!isPositiveInt(maxQueued))
+    issues.push(`${label}.maxQueued: expected a positive whole number, got ${show(a.maxQueued)}`);
 
   return {
     name: name ?? '',
@@ -194,6 +253,7 @@ function resolveAccount(
     enquireLinkMs: timing('enquireLinkMs'),
     unbindTimeoutMs: timing('unbindTimeoutMs'),
     delivery,
+    maxQueued,
   };
 }
 

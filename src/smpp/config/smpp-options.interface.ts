@@ -52,6 +52,27 @@ export interface SmppAccountOptions {
    * (the recipient may get it twice).
    */
   delivery?: 'at-most-once' | 'at-least-once';
+  /**
+   * Messages of this account waiting to be sent (queued or submitting) at most (default
+   * 1 000 000): beyond it send() rejects with QueueFullError instead of growing the table.
+   */
+  maxQueued?: number;
+}
+
+/** What this process holds in memory and keeps, at most (see docs/reliability.md, "Hostile inputs"). */
+export interface SmppLimitsOptions {
+  /**
+   * Items waiting for each group-commit writer (message inserts, submit results, receipts) at
+   * most (default 10 000): beyond it send() rejects with SmppBackpressureError and a receipt is
+   * answered ESME_RX_T_APPN.
+   */
+  maxPendingWrites?: number;
+  /** deliver_sm being handled at once at most (default 2 000): beyond it they are answered ESME_RX_T_APPN. */
+  maxDeliversInFlight?: number;
+  /** Rows kept in smpp_quarantined_pdus (default 10 000): the oldest go first. */
+  maxQuarantined?: number;
+  /** Attempts to store one submit result before the part is marked failed (default 20, over about a minute). */
+  maxStoreAttempts?: number;
 }
 
 export interface SmppReconnectOptions {
@@ -94,4 +115,5 @@ export interface SmppModuleOptions {
   /** The TypeORM DataSource to store messages in, by the name given to TypeOrmModule (default: the default one). */
   dataSourceName?: string;
   messages?: SmppMessagesOptions;
+  limits?: SmppLimitsOptions;
 }

@@ -3,10 +3,12 @@ import type { DataSource } from 'typeorm';
 import { rows, type SqlExecutor } from '../store/sql.js';
 import type { PendingEvent } from '../store/message-state-writer.js';
 import {
+  InboundQuarantinedEvent,
   InboundReceivedEvent,
   MessageDeliveredEvent,
   MessageFailedEvent,
   MessageSubmittedEvent,
+  MessageUnknownEvent,
   ReceiptReceivedEvent,
   type SmppDomainEventPayload,
 } from './message-events.js';
@@ -21,6 +23,8 @@ const PAYLOAD_CLASSES: Partial<
   [SmppEvents.MessageFailed]: MessageFailedEvent,
   [SmppEvents.ReceiptReceived]: ReceiptReceivedEvent,
   [SmppEvents.InboundReceived]: InboundReceivedEvent,
+  [SmppEvents.MessageUnknown]: MessageUnknownEvent,
+  [SmppEvents.InboundQuarantined]: InboundQuarantinedEvent,
 };
 
 /** Writes events in the transaction that made the change; call publish() after it committed. */

@@ -119,4 +119,6 @@ export interface InboundDeliverSm {
   sar?: { refNum: number; totalSegments: number; segmentSeqnum: number };
   /** Every TLV as found on the wire, by tag (vendor TLVs such as 0x1502 included). */
   tlvs: ReadonlyMap<number, Buffer>;
+  /** The whole PDU as it came (header included), kept for the quarantine. */
+  raw?: Buffer;
 }

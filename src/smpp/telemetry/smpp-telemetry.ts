@@ -21,9 +21,31 @@ export interface ReceiptObservation {
   sinceSubmitMs?: number;
 }
 
+/** A deliver_sm kept in the quarantine (it could never be stored). */
+export interface QuarantineObservation {
+  account: string;
+  /** receipt, mo (inbound message), or pdu (could not even be read as a deliver_sm). */
+  kind: 'receipt' | 'mo' | 'pdu';
+}
+
+/** A write this module gave up on after a bounded number of attempts (the part ended failed). */
+export interface StoreGiveUpObservation {
+  account: string;
+  /** What was being written. */
+  what: 'submit-result';
+}
+
+/** A part whose outcome is not known (its submit_sm left, no answer came). */
+export interface UnknownObservation {
+  account: string;
+}
+
 interface TelemetryEvents {
   submit: [SubmitObservation];
   receipt: [ReceiptObservation];
+  quarantine: [QuarantineObservation];
+  storeGiveUp: [StoreGiveUpObservation];
+  unknown: [UnknownObservation];
 }
 
 /**
@@ -38,5 +60,17 @@ export class SmppTelemetry extends EventEmitter<TelemetryEvents> {
 
   receipt(observation: ReceiptObservation): void {
     if (this.listenerCount('receipt') > 0) this.emit('receipt', observation);
+  }
+
+  quarantine(observation: QuarantineObservation): void {
+    if (this.listenerCount('quarantine') > 0) this.emit('quarantine', observation);
+  }
+
+  storeGiveUp(observation: StoreGiveUpObservation): void {
+    if (this.listenerCount('storeGiveUp') > 0) this.emit('storeGiveUp', observation);
+  }
+
+  unknown(observation: UnknownObservation): void {
+    if (this.listenerCount('unknown') > 0) this.emit('unknown', observation);
   }
 }
