@@ -1,10 +1,12 @@
 import { InitialSchema1764100000000 } from './1764100000000-InitialSchema.js';
 import { HostileInputBounds1764200000000 } from './1764200000000-HostileInputBounds.js';
+import { OutboxRetries1764300000000 } from './1764300000000-OutboxRetries.js';
 import { ReplicaHandOver1764400000000 } from './1764400000000-ReplicaHandOver.js';
 
 export {
   HostileInputBounds1764200000000,
   InitialSchema1764100000000,
+  OutboxRetries1764300000000,
   ReplicaHandOver1764400000000,
 };
 
@@ -12,5 +14,6 @@ export {
 export const SMPP_MIGRATIONS = [
   InitialSchema1764100000000,
   HostileInputBounds1764200000000,
+  OutboxRetries1764300000000,
   ReplicaHandOver1764400000000,
 ];

@@ -8,7 +8,7 @@ import type { ResolvedAccount } from './config/resolved-options.js';
 import { AccountDispatcher } from './dispatch/account-dispatcher.js';
 import { SubmitWaiters } from './dispatch/submit-waiters.js';
 import { QueueFullError, SmppConfigError } from './errors.js';
-import { EventOutbox } from './events/event-outbox.js';
+import { DEFAULT_EVENT_RETRY, EventOutbox } from './events/event-outbox.js';
 import { SmppEventPublisher } from './events/smpp-event-publisher.js';
 import { SmppEvents } from './events/smpp-events.js';
 import { DeliverRouter } from './receipts/deliver-router.js';
@@ -42,7 +42,8 @@ function accountScope(accounts: readonly ResolvedAccount[]): AccountScope {
 
 const POLL_MS = 1_000;
 const RECOVERY_EVERY_MS = 5_000;
-const ORPHAN_EVENT_AGE_MS = 30_000;
+/** How often events due for a retry, or left by a stopped process, are looked for. */
+const EVENT_PASS_EVERY_MS = 1_000;
 
 /**
  * The message pipeline, composed over the host's TypeORM DataSource: the outbox (messages and
@@ -64,6 +65,7 @@ export class SmppMessaging implements OnModuleInit {
   private queueDepth!: QueueDepth;
   private accountsByName = new Map<string, ResolvedAccount>();
   private recoveryTimer?: NodeJS.Timeout;
+  private eventTimer?: NodeJS.Timeout;
   private recovering = false;
 
   constructor(
@@ -86,7 +88,16 @@ export class SmppMessaging implements OnModuleInit {
       this.telemetry,
       accountScope(this.options.accounts),
     );
-    this.outbox = new EventOutbox(this.dataSource, this.events);
+    this.outbox = new EventOutbox(
+      this.dataSource,
+      this.events,
+      {
+        ...DEFAULT_EVENT_RETRY,
+        maxAttempts: this.options.eventMaxAttempts,
+        instanceId: this.options.instanceId,
+      },
+      this.telemetry,
+    );
     this.waiters = new SubmitWaiters(this.store);
     const { maxPendingWrites } = this.options.limits;
     this.inserts = new BatchQueue((items) => this.store.insert(items), {
@@ -129,7 +140,10 @@ export class SmppMessaging implements OnModuleInit {
       this.quarantineStore,
       this.options.limits.maxDeliversInFlight,
     );
-    this.binds.setDeliverHandler((context, deliver) => router.handle(context, deliver));
+    this.binds.setDeliverHandler(
+      (context, deliver) => router.handle(context, deliver),
+      (context, raw, error) => router.handleMalformed(context, raw, error),
+    );
     const written = new WrittenMarks(this.dataSource);
     for (const account of this.options.accounts) {
       this.dispatchers.set(
@@ -158,6 +172,7 @@ export class SmppMessaging implements OnModuleInit {
   async start(): Promise<void> {
     await this.checkSchema();
     await this.recover();
+    void this.dispatchDueEvents();
     for (const d of this.dispatchers.values()) d.start();
     // A dead replica's claims are handed over once its heartbeat expired: look often enough.
     const ttl = this.binds.replicaTtlMs;
@@ -167,11 +182,15 @@ export class SmppMessaging implements OnModuleInit {
     );
     this.recoveryTimer = setInterval(() => void this.recover(), every);
     this.recoveryTimer.unref();
+    this.eventTimer = setInterval(() => void this.dispatchDueEvents(), EVENT_PASS_EVERY_MS);
+    this.eventTimer.unref();
   }
 
   /** Stops taking parts from the queue and waits for the submits in flight to be stored. */
   async stopDispatching(): Promise<void> {
     clearInterval(this.recoveryTimer);
+    clearInterval(this.eventTimer);
+    this.outbox.stop();
     await Promise.all([...this.dispatchers.values()].map((d) => d.stop()));
     await this.results.idle();
   }
@@ -242,13 +261,23 @@ export class SmppMessaging implements OnModuleInit {
           this.dispatchers.get(account.name)?.notify();
         }
       }
-      await this.outbox.recover(ORPHAN_EVENT_AGE_MS);
     } catch (error) {
       this.logger.warn(
         `Recovery pass failed (${(error as Error).message}); it runs again in ${RECOVERY_EVERY_MS / 1000} s`,
       );
     } finally {
       this.recovering = false;
+    }
+  }
+
+  /** Retries of failed event dispatches, and events whose process stopped before dispatching them. */
+  private async dispatchDueEvents(): Promise<void> {
+    try {
+      await this.outbox.dispatchDue();
+    } catch (error) {
+      this.logger.warn(
+        `Event dispatch pass failed (${(error as Error).message}); it runs again in ${EVENT_PASS_EVERY_MS / 1000} s`,
+      );
     }
   }
 

@@ -5,6 +5,7 @@ import type { BindMode } from '../session/session.types.js';
 import { isStorableText } from '../messages/wire-values.js';
 import { DEFAULTS } from './defaults.js';
 import { SMPP_PLAIN_PORT, SMPP_REGION_HOSTS, SMPP_TLS_PORT } from './regions.js';
+import { checkTlsPolicy } from './tls-policy.js';
 import type { ResolvedAccount, ResolvedLimits, ResolvedReconnect } from './resolved-options.js';
 import type { SmppMessagesOptions } from '../messages/send-options.js';
 import type {
@@ -22,11 +23,14 @@ export interface ResolvedSmppOptions {
   waitForBindMs?: number;
   instanceId: string;
   claimLeaseMs: number;
+  eventMaxAttempts: number;
   limits: ResolvedLimits;
 }
 
 /** How long a claimed part may go without a stored outcome before recovery takes it (ms). */
 const DEFAULT_CLAIM_LEASE_MS = 120_000;
+/** Dispatches of a domain event whose listeners keep failing, before it is dead-lettered. */
+const DEFAULT_EVENT_MAX_ATTEMPTS = 8;
 /** Back-to-back submits per bind by default (see SmppAccountOptions.submitBurst). */
 const DEFAULT_SUBMIT_BURST = 2;
 const MAX_SYSTEM_ID = 15;
@@ -81,6 +85,14 @@ export function resolveSmppOptions(options: SmppModuleOptions): ResolvedSmppOpti
       `waitForBindMs: expected a positive whole number of ms, got ${show(options.waitForBindMs)}`,
     );
   }
+  if (
+    options.eventMaxAttempts !== undefined &&
+    (!isPositiveInt(options.eventMaxAttempts) || options.eventMaxAttempts > 100)
+  ) {
+    issues.push(
+      `eventMaxAttempts: expected a whole number from 1 to 100, got ${show(options.eventMaxAttempts)}`,
+    );
+  }
   const messages = resolveMessages(options.messages, issues);
   if (
     options.dataSourceName !== undefined &&
@@ -105,6 +117,7 @@ export function resolveSmppOptions(options: SmppModuleOptions): ResolvedSmppOpti
     waitForBindMs: options.waitForBindMs,
     instanceId: options.instanceId ?? `${hostname()}-${process.pid}`.slice(0, MAX_NAME),
     claimLeaseMs: options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS,
+    eventMaxAttempts: options.eventMaxAttempts ?? DEFAULT_EVENT_MAX_ATTEMPTS,
     limits,
   };
 }
@@ -167,7 +180,10 @@ function resolveAccount(
   if (typeof tlsIn !== 'boolean' && (typeof tlsIn !== 'object' || tlsIn === null)) {
     issues.push(`${label}.tls: expected true, false or TLS options, got ${show(a.tls)}`);
   }
-  const tls = tlsIn === false ? false : tlsIn === true ? {} : tlsIn;
+  const tls =
+    tlsIn === false
+      ? false
+      : checkTlsPolicy(typeof tlsIn === 'object' && tlsIn !== null ? tlsIn : {}, label, issues);
   const port = a.port ?? (tls === false ? SMPP_PLAIN_PORT : SMPP_TLS_PORT);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     issues.push(`${label}.port: expected a port from 1 to 65535, got ${show(a.port)}`);

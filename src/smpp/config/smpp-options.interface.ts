@@ -1,7 +1,7 @@
 import type { BindAllocator } from '../binds/bind-allocator.js';
 import type { PostgresBindAllocatorOptions } from '../binds/postgres-bind-allocator.js';
 import type { SmppMessagesOptions } from '../messages/send-options.js';
-import type { SessionTlsOptions } from '../session/session.types.js';
+import type { SmppTlsOptions } from './tls-policy.js';
 
 export type SmppRegion = 'sg' | 'eu' | 'id';
 
@@ -23,8 +23,11 @@ export interface SmppAccountOptions {
   host?: string;
   /** Overrides the port (default 2776 with TLS, 2775 without). */
   port?: number;
-  /** TLS (default true). An object gives CA, servername, client certificate, ... */
-  tls?: boolean | SessionTlsOptions;
+  /**
+   * TLS (default true: TLS 1.2 or later, certificate verified). An object gives CA, servername,
+   * client certificate, ...; a minVersion below TLSv1.2 needs `allowInsecureProtocols: true`.
+   */
+  tls?: boolean | SmppTlsOptions;
   /** Binds this process wants for the account (default one transceiver). */
   binds?: SmppBindsOptions;
   /** Binds allowed for the system_id across ALL processes (8x8: 4). */
@@ -112,6 +115,12 @@ export interface SmppModuleOptions {
    * to 5 s. Keep it well above the time a part can wait for a bind's window and pacing.
    */
   claimLeaseMs?: number;
+  /**
+   * How many times a message, receipt or inbound event is dispatched while a listener keeps
+   * throwing (default 8; backoff from 1 s, doubling, at most 5 min apart) before it is
+   * dead-lettered: kept in smpp_outbox_events with `dead_lettered_at` and `last_error`.
+   */
+  eventMaxAttempts?: number;
   /** The TypeORM DataSource to store messages in, by the name given to TypeOrmModule (default: the default one). */
   dataSourceName?: string;
   messages?: SmppMessagesOptions;

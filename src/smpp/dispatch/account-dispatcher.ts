@@ -189,15 +189,17 @@ export class AccountDispatcher {
       this.wake?.();
     }
     if (!result) return;
+    const latencyMs =
+      started === undefined || result.outcome.kind === 'requeue'
+        ? undefined
+        : performance.now() - started;
+    // The result first: host code (a telemetry listener) runs only once it is stored.
+    await this.storeResult(result);
     this.telemetry?.submit({
       account: this.account.name,
       result: observedResult(result.outcome),
-      latencyMs:
-        started === undefined || result.outcome.kind === 'requeue'
-          ? undefined
-          : performance.now() - started,
+      latencyMs,
     });
-    await this.storeResult(result);
   }
 
   /**
