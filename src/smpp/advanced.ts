@@ -2,8 +2,13 @@
 export {
   type BindAllocator,
   type BindLease,
+  type BindLeaseState,
+  type BudgetLeaseView,
+  type BudgetReplicaView,
+  type BudgetView,
   InProcessBindAllocator,
 } from './binds/bind-allocator.js';
+export { fairShares, type ReplicaWant } from './binds/fair-share.js';
 export {
   PostgresBindAllocator,
   type PostgresBindAllocatorOptions,

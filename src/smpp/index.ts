@@ -36,7 +36,13 @@ export type { EncodingChoice, MessageEncoding } from './messages/encoding/segmen
 // What the service returns
 export type { SmppMessagePartView, SmppMessageView } from './messages/message-view.js';
 export type { MessageStatus, PartStatus } from './store/message-status.js';
-export type { AccountBindStatus, BindSlotState, BindStatus } from './binds/bind-status.js';
+export type {
+  AccountBindStatus,
+  BindSlotState,
+  BindStatus,
+  ClusterBindStatus,
+  ReplicaBindStatus,
+} from './binds/bind-status.js';
 export type { BindMode } from './session/session.types.js';
 
 // Events

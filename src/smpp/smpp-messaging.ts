@@ -16,6 +16,7 @@ import { BatchQueue } from './store/batch-queue.js';
 import { InboundStore } from './store/inbound-store.js';
 import { QueueDepth } from './store/queue-depth.js';
 import { type QuarantineInput, QuarantineStore } from './store/quarantine-store.js';
+import { WrittenMarks } from './store/written-marks.js';
 import type { PendingEvent } from './store/message-state-writer.js';
 import { type InsertOutcome, MessageStore, type NewMessage } from './store/message-store.js';
 import {
@@ -139,6 +140,7 @@ export class SmppMessaging implements OnModuleInit {
       (context, deliver) => router.handle(context, deliver),
       (context, raw, error) => router.handleMalformed(context, raw, error),
     );
+    const written = new WrittenMarks(this.dataSource);
     for (const account of this.options.accounts) {
       this.dispatchers.set(
         account.name,
@@ -148,7 +150,7 @@ export class SmppMessaging implements OnModuleInit {
           this.store,
           this.results,
           {
-            instanceId: this.options.instanceId,
+            instanceId: this.binds.replicaId,
             maxAttempts: this.options.messages.maxAttempts,
             maxStoreAttempts: this.options.limits.maxStoreAttempts,
             claimLeaseMs: this.options.claimLeaseMs,
@@ -156,6 +158,7 @@ export class SmppMessaging implements OnModuleInit {
           },
           this.logger,
           this.telemetry,
+          written,
         ),
       );
     }
@@ -167,7 +170,13 @@ export class SmppMessaging implements OnModuleInit {
     await this.recover();
     void this.dispatchDueEvents();
     for (const d of this.dispatchers.values()) d.start();
-    this.recoveryTimer = setInterval(() => void this.recover(), RECOVERY_EVERY_MS);
+    // A dead replica's claims are handed over once its heartbeat expired: look often enough.
+    const ttl = this.binds.replicaTtlMs;
+    const every = Math.max(
+      250,
+      Math.min(RECOVERY_EVERY_MS, ttl === undefined ? Infinity : ttl / 2),
+    );
+    this.recoveryTimer = setInterval(() => void this.recover(), every);
     this.recoveryTimer.unref();
     this.eventTimer = setInterval(() => void this.dispatchDueEvents(), EVENT_PASS_EVERY_MS);
     this.eventTimer.unref();
@@ -230,14 +239,19 @@ export class SmppMessaging implements OnModuleInit {
     if (this.recovering) return;
     this.recovering = true;
     try {
+      const deadAfterMs = this.binds.replicaTtlMs;
+      const replicas =
+        deadAfterMs === undefined ? undefined : { self: this.binds.replicaId, deadAfterMs };
       for (const account of this.options.accounts) {
-        const { parts, events } = await this.receiptStore.recoverExpiredClaims(
+        const { parts, unsent, events } = await this.receiptStore.recoverExpiredClaims(
           account.name,
           account.delivery === 'at-least-once',
+          replicas,
         );
         if (parts > 0) {
+          const left = parts - unsent;
           this.logger.warn(
-            `${parts} part(s) of "${account.name}" were claimed by a process that stopped before storing their outcome: ${account.delivery === 'at-least-once' ? 're-queued' : 'marked unknown (not re-sent)'}`,
+            `${parts} part(s) of "${account.name}" were claimed by a process that stopped (or lost its leases) before storing their outcome: ${unsent} never written to a socket, re-queued${left > 0 ? `; ${left} written without an answer, ${account.delivery === 'at-least-once' ? 're-queued (at-least-once)' : 'marked unknown (not re-sent)'}` : ''}`,
           );
           this.afterCommit(events);
           this.dispatchers.get(account.name)?.notify();

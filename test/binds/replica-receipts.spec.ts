@@ -47,7 +47,9 @@ describe('receipts on the other replica', () => {
         account: { binds: { transceivers: 2 }, maxBinds: 4 },
         module: {
           bindAllocator: 'postgres',
-          bindLease: { leaseMs: 1_000 },
+          // Long enough that a loaded machine does not drop a bind (its lease fence) mid-test:
+          // every bind must be one of those attributed to its replica below.
+          bindLease: { leaseMs: 5_000 },
           instanceId: `replica-${name}`,
         },
       });

@@ -13,6 +13,7 @@ const SMPP_TABLES = [
   'smpp_outbox_events',
   'smpp_quarantined_pdus',
   'smpp_receipts',
+  'smpp_replicas',
 ];
 
 async function tables(ds: DataSource): Promise<string[]> {
@@ -62,6 +63,7 @@ describe('migrations', () => {
       'InitialSchema1764100000000',
       'HostileInputBounds1764200000000',
       'OutboxRetries1764300000000',
+      'ReplicaHandOver1764400000000',
     ]);
     const names = SMPP_ENTITIES.map((e) => db.dataSource.getMetadata(e).tableName).sort();
     expect(names).toEqual(SMPP_TABLES);
@@ -85,10 +87,10 @@ describe('migrations', () => {
       await synced.dataSource.synchronize();
       const expected = await catalog(synced.dataSource);
       const actual = await catalog(db.dataSource);
-      // Not vacuous: 108 columns, 19 indexes (8 primary keys, 2 unique constraints, 9 plain),
-      // 15 constraints (8 primary keys, 2 unique, 3 checks, 2 foreign keys).
+      // Not vacuous: 118 columns, 21 indexes (9 primary keys, 2 unique constraints, 10 plain),
+      // 16 constraints (9 primary keys, 2 unique, 3 checks, 2 foreign keys).
       expect([actual.columns.length, actual.indexes.length, actual.constraints.length]).toEqual([
-        108, 19, 15,
+        118, 21, 16,
       ]);
       expect(actual.columns).toEqual(expected.columns);
       expect(actual.indexes).toEqual(expected.indexes);

@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ResolvedSmppOptions } from '../config/resolve-options.js';
+import { bindBudgetKey, type ResolvedSmppOptions } from '../config/resolve-options.js';
 import type { ResolvedAccount } from '../config/resolved-options.js';
 import { BindTimeoutError } from '../errors.js';
 import { BindDownEvent, BindUpEvent } from '../events/bind-events.js';
@@ -12,6 +13,7 @@ import type { BindAllocator } from './bind-allocator.js';
 import type { BindSession, OpenSession } from './bind-session.js';
 import { BindSlot } from './bind-slot.js';
 import { type AccountBindStatus, canReceive, canTransmit, countByMode } from './bind-status.js';
+import { BudgetShare } from './budget-share.js';
 
 /** Where a deliver_sm arrived: the account and the bind. */
 export interface DeliverContext {
@@ -44,9 +46,17 @@ export class BindManager {
   private readonly slots = new Map<string, BindSlot[]>();
   private readonly accounts = new Map<string, ResolvedAccount>();
   private readonly transmitWaiters = new Map<string, Set<() => void>>();
+  /** Per bind budget (system_id at a host): this replica's fair share of it. */
+  private readonly budgets = new Map<string, BudgetShare>();
+  private readonly budgetOf = new Map<BindSlot, BudgetShare>();
   private deliverHandler?: DeliverHandler;
   private malformedDeliverHandler?: MalformedDeliverHandler;
   private started = false;
+  /**
+   * This process among the replicas (`instanceId#token`): in bind leases, heartbeats and claims.
+   * A restarted process with the same instanceId is another replica.
+   */
+  readonly replicaId: string;
 
   constructor(
     @Inject(SMPP_OPTIONS) private readonly options: ResolvedSmppOptions,
@@ -54,6 +64,8 @@ export class BindManager {
     @Inject(SMPP_SESSION_FACTORY) private readonly openSession: OpenSession,
     private readonly events: SmppEventPublisher,
   ) {
+    const token = randomBytes(9).toString('base64url');
+    this.replicaId = `${options.instanceId.slice(0, 64 - token.length - 1)}#${token}`;
     for (const account of options.accounts) {
       this.accounts.set(account.name, account);
       this.slots.set(
@@ -67,8 +79,10 @@ export class BindManager {
               options.reconnect,
               allocator,
               openSession,
-              options.instanceId,
+              this.replicaId,
               {
+                mayAcquire: (slot) => this.budgetOf.get(slot)?.mayAcquire(slot) ?? true,
+                onReleased: (slot) => this.budgetOf.get(slot)?.released(slot),
                 onUp: (slot) => this.onUp(slot),
                 onDown: (slot, reason) => this.onDown(slot, reason),
                 onDeliver: (slot, deliver) => this.onDeliver(slot, deliver),
@@ -79,12 +93,25 @@ export class BindManager {
         ),
       );
     }
+    for (const account of options.accounts) {
+      const key = bindBudgetKey(account);
+      let budget = this.budgets.get(key);
+      if (!budget) {
+        budget = new BudgetShare(key, account.maxBinds, this.replicaId, allocator, this.logger);
+        this.budgets.set(key, budget);
+      }
+      for (const slot of this.slots.get(account.name) ?? []) {
+        budget.add(slot);
+        this.budgetOf.set(slot, budget);
+      }
+    }
   }
 
-  /** Starts binding in the background. */
+  /** Starts binding in the background (and the heartbeats that share the budgets). */
   start(): void {
     if (this.started) return;
     this.started = true;
+    for (const budget of this.budgets.values()) budget.start();
     for (const slots of this.slots.values()) for (const slot of slots) slot.start();
   }
 
@@ -100,18 +127,28 @@ export class BindManager {
   }
 
   private missing(): string[] {
-    return this.status()
-      .filter((a) => !a.canSend && a.wanted.transceiver + a.wanted.transmitter > 0)
-      .map((a) => {
-        const errors = a.binds.map((b) => b.lastError).filter(Boolean);
-        return `account "${a.account}" has no bind${errors.length ? ` (last error: ${errors[0]})` : ''}`;
-      });
+    return (
+      this.status()
+        // A replica whose fair share is taken by live peers that can send is not missing anything.
+        .filter(
+          (a) =>
+            !a.canSend &&
+            !(a.cluster?.canSend && !a.cluster.stale) &&
+            a.wanted.transceiver + a.wanted.transmitter > 0,
+        )
+        .map((a) => {
+          const errors = a.binds.map((b) => b.lastError).filter(Boolean);
+          return `account "${a.account}" has no bind${errors.length ? ` (last error: ${errors[0]})` : ''}`;
+        })
+    );
   }
 
   /** Unbinds every bind gracefully and stops reconnecting. */
   async stop(): Promise<void> {
     const all = [...this.slots.values()].flat();
     await Promise.all(all.map((slot) => slot.stop()));
+    // Gone at once rather than when the heartbeat expires: the others rebalance sooner.
+    await Promise.all([...this.budgets.values()].map((b) => b.stop()));
     for (const waiters of this.transmitWaiters.values()) for (const wake of waiters) wake();
   }
 
@@ -145,6 +182,26 @@ export class BindManager {
       }
     }
     return best;
+  }
+
+  /** The account's bound transmit-capable sessions (not those handing their slot over). */
+  transmitters(accountName: string): BindSession[] {
+    const sessions: BindSession[] = [];
+    for (const slot of this.slots.get(accountName) ?? []) {
+      const session = slot.bound;
+      if (session && canTransmit(slot.mode)) sessions.push(session);
+    }
+    return sessions;
+  }
+
+  /**
+   * How long a replica's heartbeat lives (ms) when the budget is shared: a claim whose holder has
+   * had none for this long is handed over. Undefined without a shared allocator.
+   */
+  get replicaTtlMs(): number | undefined {
+    return typeof this.allocator.heartbeat === 'function'
+      ? (this.allocator.heartbeatTtlMs ?? undefined)
+      : undefined;
   }
 
   /** Resolves when the account has a bound transmit-capable session, or when `signal` aborts. */
@@ -188,6 +245,7 @@ export class BindManager {
         canSend: boundModes.some(canTransmit),
         canReceive: boundModes.some(canReceive),
         binds: slots.map((s) => s.status()),
+        ...(this.budgets.get(bindBudgetKey(account))?.status() ?? {}),
       };
     });
   }

@@ -11,6 +11,12 @@ import type { BindSession, OpenSession, SessionCloseInfo } from './bind-session.
 import type { BindSlotState, BindStatus } from './bind-status.js';
 
 export interface BindSlotHooks {
+  /**
+   * Whether this slot may take a slot of the budget now (this replica's fair share not used up);
+   * a true answer counts the slot as holding until `onReleased`.
+   */
+  mayAcquire(slot: BindSlot): boolean;
+  onReleased(slot: BindSlot): void;
   onUp(slot: BindSlot): void;
   onDown(slot: BindSlot, reason: string): void;
   onDeliver(slot: BindSlot, deliver: InboundDeliverSm): Promise<number>;
@@ -35,6 +41,8 @@ export class BindSlot {
   private credentialsRefusedLogged = false;
   /** Why the current lease was lost, if it was (the bind must go). */
   private leaseLost?: string;
+  /** Handing the slot over to another replica: no new submits, unbind once the window drained. */
+  private handingOver = false;
 
   constructor(
     readonly id: string,
@@ -57,6 +65,27 @@ export class BindSlot {
   /** The bound session, if this slot is bound right now. */
   get bound(): BindSession | undefined {
     return this.current === 'bound' && this.session?.state === 'bound' ? this.session : undefined;
+  }
+
+  /** Holds a slot of the budget (bound, binding, or between attempts on it). */
+  get holding(): boolean {
+    return this.current === 'connecting' || this.current === 'bound' || this.current === 'draining';
+  }
+
+  /**
+   * Gives the slot back for another replica to take: stops taking submits at once, unbinds once
+   * the submits in flight are answered (bounded by the unbind timeout), then releases the lease;
+   * the slot waits for a share again. Returns false if there was nothing to hand over.
+   */
+  handOver(): boolean {
+    if (this.handingOver || !this.holding) return false;
+    this.handingOver = true;
+    const session = this.session;
+    if (this.current === 'bound') this.set('draining');
+    if (session && session.state !== 'closed') {
+      void session.unbind().catch(() => session.destroy('handed over'));
+    }
+    return true;
   }
 
   status(): BindStatus {
@@ -96,26 +125,38 @@ export class BindSlot {
     const signal = this.abort.signal;
     while (!signal.aborted) {
       this.set('waiting-for-slot');
-      const lease = await this.acquireLease();
-      if (!lease) {
-        this.set('waiting-for-slot');
-        await abortableSleep(this.backoff.next(), signal);
+      if (!this.hooks.mayAcquire(this)) {
+        // This replica's fair share is in use: look again shortly (no I/O).
+        await abortableSleep(SHARE_POLL_MS, signal);
         continue;
       }
-      this.leaseLost = undefined;
-      lease.onLost?.((reason) => this.onLeaseLost(lease, reason));
+      let lease: BindLease | null = null;
       let delay: number;
       try {
-        delay = await this.bindOnce(signal);
+        lease = await this.acquireLease();
+        if (!lease) {
+          // The budget is full (a peer hands a slot over, or a dead one's lease has to expire):
+          // not the SMSC's doing, so look again soon rather than after a long backoff.
+          this.set('waiting-for-slot');
+          delay = Math.min(this.backoff.next(), SLOT_RETRY_MAX_MS);
+        } else {
+          this.leaseLost = undefined;
+          this.handingOver = false;
+          const held = lease;
+          held.onLost?.((reason) => this.onLeaseLost(held, reason));
+          delay = await this.bindOnce(signal, held);
+        }
       } finally {
-        await lease.release().catch((error: unknown) => {
+        await lease?.release().catch((error: unknown) => {
           this.logger.warn(
-            `${this.id}: could not release bind slot ${lease.slot}: ${describe(error)}`,
+            `${this.id}: could not release bind slot ${lease?.slot}: ${describe(error)}`,
           );
         });
+        this.handingOver = false;
+        this.hooks.onReleased(this);
       }
       if (signal.aborted) break;
-      this.set('backoff');
+      if (lease) this.set('backoff');
       await abortableSleep(delay, signal);
     }
     this.set('stopped');
@@ -127,6 +168,7 @@ export class BindSlot {
         bindBudgetKey(this.account),
         this.account.maxBinds,
         this.holder,
+        this.mode,
       );
     } catch (error) {
       this.error = `bind budget unavailable: ${describe(error)}`;
@@ -136,7 +178,7 @@ export class BindSlot {
   }
 
   /** Binds, holds the bind until it is lost, and returns the delay before the next attempt. */
-  private async bindOnce(signal: AbortSignal): Promise<number> {
+  private async bindOnce(signal: AbortSignal, lease: BindLease): Promise<number> {
     this.set('connecting');
     let session: BindSession;
     try {
@@ -154,16 +196,27 @@ export class BindSlot {
     }
     if (session.state === 'bound') {
       this.onBound();
+      lease.report?.({ mode: this.mode, bound: true });
+      if (this.handingOver) void session.unbind().catch(() => session.destroy('handed over'));
       const info = await closed;
+      const handedOver = this.handingOver && !signal.aborted;
       const reason = signal.aborted
         ? 'shutdown'
-        : (info.error?.message ?? 'the SMSC closed the bind');
-      if (!signal.aborted) {
+        : handedOver
+          ? 'handed over to another replica (fair share of the bind budget)'
+          : (info.error?.message ?? 'the SMSC closed the bind');
+      if (handedOver) {
+        this.logger.log(`${this.id}: ${reason}`);
+      } else if (!signal.aborted) {
         this.error = reason;
         this.logger.warn(`${this.id}: bind lost (${reason}); re-binding`);
       }
       this.set('backoff');
       this.hooks.onDown(this, reason);
+      if (handedOver) {
+        this.session = undefined;
+        return 0;
+      }
     } else {
       await closed;
     }
@@ -253,6 +306,11 @@ export class BindSlot {
     this.changedAt = new Date();
   }
 }
+
+/** How often a slot without a share looks whether it got one (no I/O). */
+const SHARE_POLL_MS = 100;
+/** The longest wait before asking again for a slot of a full budget (ms). */
+const SLOT_RETRY_MAX_MS = 2_000;
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

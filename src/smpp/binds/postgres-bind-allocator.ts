@@ -2,7 +2,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { SmppConfigError } from '../errors.js';
 import { rows } from '../store/sql.js';
-import type { BindAllocator, BindLease } from './bind-allocator.js';
+import type { BindMode } from '../session/session.types.js';
+import type {
+  BindAllocator,
+  BindLease,
+  BindLeaseState,
+  BudgetLeaseView,
+  BudgetView,
+} from './bind-allocator.js';
+import { fairShares } from './fair-share.js';
 
 export interface PostgresBindAllocatorOptions {
   /**
@@ -40,24 +48,48 @@ const ACQUIRE_SQL = `
      ORDER BY s.slot
      LIMIT 1
   )
-  INSERT INTO smpp_bind_leases (system_key, slot, holder, expires_at, acquired_at)
+  INSERT INTO smpp_bind_leases (system_key, slot, holder, expires_at, acquired_at, replica, mode, bound)
   SELECT $1, pick.slot, $3,
-         statement_timestamp() + $4::int * interval '1 millisecond', statement_timestamp()
+         statement_timestamp() + $4::int * interval '1 millisecond', statement_timestamp(), $5, $6, false
     FROM pick
   ON CONFLICT (system_key, slot) DO UPDATE
-     SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at, acquired_at = EXCLUDED.acquired_at
+     SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at, acquired_at = EXCLUDED.acquired_at,
+         replica = EXCLUDED.replica, mode = EXCLUDED.mode, bound = false
    WHERE smpp_bind_leases.expires_at < statement_timestamp()
   RETURNING slot`;
 
-/** Extends the lease, only while this holder (instance + token) still has the row. */
+/** Extends the lease and records what its bind does, only while this holder (instance + token) still has the row. */
 const RENEW_SQL = `
   UPDATE smpp_bind_leases
-     SET expires_at = statement_timestamp() + $4::int * interval '1 millisecond'
+     SET expires_at = statement_timestamp() + $4::int * interval '1 millisecond',
+         mode = COALESCE($5, mode), bound = COALESCE($6, bound)
    WHERE system_key = $1 AND slot = $2 AND holder = $3
   RETURNING slot`;
 
 /** Deletes the row, only while this holder (instance + token) still has it. */
 const RELEASE_SQL = `DELETE FROM smpp_bind_leases WHERE system_key = $1 AND slot = $2 AND holder = $3`;
+
+/** Says the replica is alive (and what it wants); forgets replicas whose heartbeat expired. */
+const HEARTBEAT_SQL = `
+  WITH beat AS (
+    INSERT INTO smpp_replicas (system_key, replica, wanted, started_at, heartbeat_at, expires_at)
+    VALUES ($1, $2, $3, statement_timestamp(), statement_timestamp(),
+            statement_timestamp() + $4::int * interval '1 millisecond')
+    ON CONFLICT (system_key, replica) DO UPDATE
+       SET wanted = EXCLUDED.wanted, heartbeat_at = EXCLUDED.heartbeat_at, expires_at = EXCLUDED.expires_at
+    RETURNING replica, wanted, started_at
+  ), forget AS (
+    DELETE FROM smpp_replicas WHERE system_key = $1 AND expires_at < statement_timestamp()
+  )
+  SELECT replica, wanted, started_at FROM beat
+  UNION ALL
+  SELECT replica, wanted, started_at FROM smpp_replicas
+   WHERE system_key = $1 AND replica <> $2 AND expires_at >= statement_timestamp()`;
+
+const LIVE_LEASES_SQL = `
+  SELECT slot, replica, mode, bound FROM smpp_bind_leases
+   WHERE system_key = $1 AND expires_at >= statement_timestamp()
+   ORDER BY slot`;
 
 /**
  * Bind budgets shared by every process on one Postgres database (table smpp_bind_leases): each
@@ -106,21 +138,97 @@ export class PostgresBindAllocator implements BindAllocator {
     return ds;
   }
 
-  async acquire(budgetKey: string, maxBinds: number, holder: string): Promise<BindLease | null> {
+  async acquire(
+    budgetKey: string,
+    maxBinds: number,
+    holder: string,
+    mode?: BindMode,
+  ): Promise<BindLease | null> {
     const key = storedKey(budgetKey);
     const stamp = holderStamp(holder);
     const startedAt = Date.now();
     const got = await this.db.transaction(async (em) => {
       await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`smpp:bind-budget:${key}`]);
-      return rows<{ slot: number }>(em, ACQUIRE_SQL, [key, maxBinds, stamp, this.leaseMs]);
+      return rows<{ slot: number }>(em, ACQUIRE_SQL, [
+        key,
+        maxBinds,
+        stamp,
+        this.leaseMs,
+        holder.slice(0, HOLDER_MAX),
+        mode ?? null,
+      ]);
     });
     if (got.length === 0) return null;
     return new PostgresBindLease(this, key, Number(got[0].slot), stamp, startedAt);
   }
 
+  /**
+   * Renews this replica's heartbeat on the budget (it lives `leaseMs`, like a lease) and reads the
+   * live replicas and leases: the fair share of each is computed from them.
+   */
+  async heartbeat(
+    budgetKey: string,
+    maxBinds: number,
+    replica: string,
+    wanted: number,
+  ): Promise<BudgetView> {
+    const key = storedKey(budgetKey);
+    const me = replica.slice(0, HOLDER_MAX);
+    const replicas = await rows<{ replica: string; wanted: number; started_at: Date }>(
+      this.db,
+      HEARTBEAT_SQL,
+      [key, me, wanted, this.leaseMs],
+    );
+    const leases = await rows<{
+      slot: number;
+      replica: string | null;
+      mode: string | null;
+      bound: boolean;
+    }>(this.db, LIVE_LEASES_SQL, [key]);
+    const wants = replicas.map((r) => ({
+      replica: r.replica,
+      wanted: Number(r.wanted),
+      startedAt: new Date(r.started_at),
+    }));
+    const shares = fairShares(wants, maxBinds);
+    return {
+      at: new Date(),
+      share: shares.get(me) ?? 0,
+      replicas: wants.map((r) => ({ ...r, share: shares.get(r.replica) ?? 0 })),
+      leases: leases.map((l): BudgetLeaseView => ({
+        slot: Number(l.slot),
+        replica: l.replica,
+        mode: (l.mode as BindMode | null) ?? null,
+        bound: l.bound,
+      })),
+    };
+  }
+
+  async leave(budgetKey: string, replica: string): Promise<void> {
+    await this.db.query(`DELETE FROM smpp_replicas WHERE system_key = $1 AND replica = $2`, [
+      storedKey(budgetKey),
+      replica.slice(0, HOLDER_MAX),
+    ]);
+  }
+
+  get heartbeatEveryMs(): number {
+    return this.renewEveryMs;
+  }
+
+  get heartbeatTtlMs(): number {
+    return this.leaseMs;
+  }
+
   /** @internal */
-  renew(key: string, slot: number, stamp: string): Promise<boolean> {
-    return rows(this.db, RENEW_SQL, [key, slot, stamp, this.leaseMs]).then((r) => r.length > 0);
+  renew(key: string, slot: number, stamp: string, state?: BindLeaseState): Promise<boolean> {
+    return rows(this.db, RENEW_SQL, [
+      key,
+      slot,
+      stamp,
+      this.leaseMs,
+      state?.mode ?? null,
+      state?.bound ?? null,
+    ]).then((r) => r.length > 0);
   }
 
   /** @internal */
@@ -134,6 +242,8 @@ class PostgresBindLease implements BindLease {
   private readonly renewTimer: NodeJS.Timeout;
   private fenceTimer?: NodeJS.Timeout;
   private renewing = false;
+  private renewAgain = false;
+  private state?: BindLeaseState;
   private lostReason?: string;
   private released?: Promise<void>;
 
@@ -164,6 +274,13 @@ class PostgresBindLease implements BindLease {
     this.listeners.add(listener);
   }
 
+  /** Stored at once (and with every renewal): the other replicas' health checks read it. */
+  report(state: BindLeaseState): void {
+    if (this.state?.mode === state.mode && this.state.bound === state.bound) return;
+    this.state = { ...state };
+    void this.renew();
+  }
+
   release(): Promise<void> {
     this.released ??= (async () => {
       this.stopTimers();
@@ -174,11 +291,16 @@ class PostgresBindLease implements BindLease {
   }
 
   private async renew(): Promise<void> {
-    if (this.renewing || this.released || this.lostReason !== undefined) return;
+    if (this.released || this.lostReason !== undefined) return;
+    if (this.renewing) {
+      this.renewAgain = true;
+      return;
+    }
     this.renewing = true;
+    this.renewAgain = false;
     const startedAt = Date.now();
     try {
-      const held = await this.allocator.renew(this.key, this.slot, this.holder);
+      const held = await this.allocator.renew(this.key, this.slot, this.holder, this.state);
       if (this.released || this.lostReason !== undefined) return;
       if (held) this.armFence(startedAt);
       else this.lose('the lease expired and another process took the slot');
@@ -186,6 +308,7 @@ class PostgresBindLease implements BindLease {
       // Tried again at the next tick; the fence drops the bind if it never succeeds in time.
     } finally {
       this.renewing = false;
+      if (this.renewAgain) void this.renew();
     }
   }
 

@@ -1,10 +1,12 @@
 import type { LoggerService } from '@nestjs/common';
 import type { BindManager } from '../binds/bind-manager.js';
+import type { BindSession } from '../binds/bind-session.js';
 import type { ResolvedAccount } from '../config/resolved-options.js';
 import type { SubmitSmRequest } from '../session/session.types.js';
-import type { BatchQueue } from '../store/batch-queue.js';
+import { BatchQueue } from '../store/batch-queue.js';
 import type { ClaimedPart, MessageStore } from '../store/message-store.js';
 import type { SubmitOutcome, SubmitResult } from '../store/receipt-store.js';
+import type { WrittenMarks } from '../store/written-marks.js';
 import { CommandStatus } from '../protocol/command-status.js';
 import type { SmppTelemetry, SubmitObservation } from '../telemetry/smpp-telemetry.js';
 import { SmppBackpressureError } from '../errors.js';
@@ -14,8 +16,11 @@ import { outcomeOfError } from './submit-outcome.js';
 
 /** Parts claimed beyond the binds' windows at most. */
 const MAX_LOOKAHEAD = 200;
+/** How often a part waiting for a window slot looks again, besides being woken (ms). */
+const WINDOW_RECHECK_MS = 250;
 
 export interface DispatchSettings {
+  /** This replica (`instanceId#token`): the claims' holder. */
   instanceId: string;
   maxAttempts: number;
   /** Attempts to store one submit result before giving up on it. */
@@ -29,6 +34,11 @@ export interface DispatchSettings {
 /**
  * Feeds one account's queued parts to its binds: claims as many as the binds have room for,
  * submits each on the bind with the most room, and hands every outcome to the result writer.
+ *
+ * A part is given to a session only when that session has a free window slot (this dispatcher is
+ * the sessions' only submitter, so it counts them), and only after `written_at` was stored for it
+ * while the claim was still this replica's: if this process dies, the parts that were not marked
+ * cannot have left and go back to the queue; at most the binds' windows' worth are `unknown`.
  */
 export class AccountDispatcher {
   private inFlight = 0;
@@ -40,6 +50,11 @@ export class AccountDispatcher {
   private loop?: Promise<void>;
   private readonly abort = new AbortController();
   private readonly settled = new Set<Promise<void>>();
+  /** Parts given to each session (marking, waiting for a token, or in flight): at most its window. */
+  private readonly handed = new Map<BindSession, number>();
+  private readonly windowWaiters = new Set<() => void>();
+  private readonly marks: BatchQueue<string, boolean>;
+  private takenBack = 0;
 
   constructor(
     private readonly account: ResolvedAccount,
@@ -49,7 +64,14 @@ export class AccountDispatcher {
     private readonly settings: DispatchSettings,
     private readonly logger: LoggerService,
     private readonly telemetry?: SmppTelemetry,
-  ) {}
+    written?: WrittenMarks,
+  ) {
+    this.marks = new BatchQueue<string, boolean>(async (ids) => {
+      if (!written) return ids.map(() => true);
+      const marked = await written.mark(ids, settings.instanceId);
+      return ids.map((id) => marked.has(id));
+    });
+  }
 
   start(): void {
     if (this.running) return;
@@ -71,6 +93,7 @@ export class AccountDispatcher {
     this.running = false;
     this.abort.abort();
     this.wake?.();
+    for (const wake of [...this.windowWaiters]) wake();
     await this.loop;
     await Promise.allSettled([...this.settled]);
   }
@@ -126,13 +149,16 @@ export class AccountDispatcher {
 
   private async submit(part: ClaimedPart): Promise<void> {
     this.inFlight++;
-    let result: SubmitResult;
+    let result: SubmitResult | undefined;
     let started: number | undefined;
+    let session: BindSession | undefined;
     try {
-      const session = this.binds.pickTransmitter(this.account.name);
-      if (!session) {
+      session = await this.takeWindowSlot();
+      const mark = session ? await this.markWritten(part) : 'failed';
+      if (!session || mark === 'failed') {
+        // It never left: back to the queue as it was.
         result = { partId: part.id, account: part.account, outcome: { kind: 'requeue' } };
-      } else {
+      } else if (mark === 'marked') {
         started = performance.now();
         const resp = await session.submit(toRequest(part));
         result = {
@@ -140,6 +166,14 @@ export class AccountDispatcher {
           account: part.account,
           outcome: { kind: 'submitted', smscMessageId: resp.messageId },
         };
+      } else {
+        // Recovery handed the part over (this replica looked dead): whoever claims it sends it.
+        this.takenBack++;
+        if (this.takenBack === 1 || this.takenBack % 100 === 0) {
+          this.logger.warn(
+            `${this.takenBack} claimed part(s) of "${this.account.name}" were handed over by recovery before they were sent (this replica's heartbeat had expired?); not sent here`,
+          );
+        }
       }
     } catch (error) {
       const outcome = outcomeOfError(error, {
@@ -149,10 +183,12 @@ export class AccountDispatcher {
       });
       result = { partId: part.id, account: part.account, outcome };
     } finally {
+      if (session) this.giveBack(session);
       this.inFlight--;
       this.done++;
       this.wake?.();
     }
+    if (!result) return;
     const latencyMs =
       started === undefined || result.outcome.kind === 'requeue'
         ? undefined
@@ -164,6 +200,63 @@ export class AccountDispatcher {
       result: observedResult(result.outcome),
       latencyMs,
     });
+  }
+
+  /**
+   * A bound transmitter with a free window slot, counted as taken; undefined when the account has
+   * no bound transmitter (or the dispatcher stops): the part goes back to the queue.
+   */
+  private async takeWindowSlot(): Promise<BindSession | undefined> {
+    for (;;) {
+      if (!this.running) return undefined;
+      const sessions = this.binds.transmitters(this.account.name);
+      if (sessions.length === 0) return undefined;
+      let best: BindSession | undefined;
+      let bestScore = -Infinity;
+      for (const session of sessions) {
+        const free = this.account.window - (this.handed.get(session) ?? 0);
+        if (free <= 0) continue;
+        const score = free * 1000 + Math.min(session.tokensAvailable(), 999);
+        if (score > bestScore) {
+          best = session;
+          bestScore = score;
+        }
+      }
+      if (best) {
+        this.handed.set(best, (this.handed.get(best) ?? 0) + 1);
+        return best;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(wake, WINDOW_RECHECK_MS);
+        const waiters = this.windowWaiters;
+        function wake() {
+          clearTimeout(timer);
+          waiters.delete(wake);
+          resolve();
+        }
+        waiters.add(wake);
+      });
+    }
+  }
+
+  private giveBack(session: BindSession): void {
+    const n = (this.handed.get(session) ?? 1) - 1;
+    if (n <= 0) this.handed.delete(session);
+    else this.handed.set(session, n);
+    const [first] = this.windowWaiters;
+    first?.();
+  }
+
+  /** Stores written_at while the claim is still ours ('taken-back' if recovery took the part). */
+  private async markWritten(part: ClaimedPart): Promise<'marked' | 'taken-back' | 'failed'> {
+    try {
+      return (await this.marks.add(part.id)) ? 'marked' : 'taken-back';
+    } catch (error) {
+      this.logger.warn(
+        `Cannot store written_at for a part of "${this.account.name}" (${(error as Error).message}); it is not sent now`,
+      );
+      return 'failed';
+    }
   }
 
   /**

@@ -6,6 +6,7 @@ import { SmppMessage } from './smpp-message.entity.js';
 import { SmppOutboxEvent } from './smpp-outbox-event.entity.js';
 import { SmppQuarantinedPdu } from './smpp-quarantined-pdu.entity.js';
 import { SmppReceipt } from './smpp-receipt.entity.js';
+import { SmppReplica } from './smpp-replica.entity.js';
 
 export {
   SmppBindLease,
@@ -16,6 +17,7 @@ export {
   SmppOutboxEvent,
   SmppQuarantinedPdu,
   SmppReceipt,
+  SmppReplica,
 };
 export * from './smpp-entity.types.js';
 
@@ -29,4 +31,5 @@ export const SMPP_ENTITIES = [
   SmppOutboxEvent,
   SmppBindLease,
   SmppQuarantinedPdu,
+  SmppReplica,
 ];

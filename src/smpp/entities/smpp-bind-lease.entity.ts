@@ -29,6 +29,18 @@ export class SmppBindLease {
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt!: Date;
 
+  /** The replica (`instanceId#token` of the process) holding the slot. */
+  @Column({ name: 'replica', type: 'varchar', length: 64, nullable: true })
+  replica!: string | null;
+
+  /** The mode the holder binds the slot in (transmitter, receiver, transceiver). */
+  @Column({ name: 'mode', type: 'varchar', length: 16, nullable: true })
+  mode!: string | null;
+
+  /** Whether the bind is up, as of the holder's last renewal. */
+  @Column({ name: 'bound', type: 'boolean', default: false })
+  bound!: boolean;
+
   @Column({ name: 'acquired_at', type: 'timestamptz', default: () => 'now()' })
   acquiredAt!: Date;
 }

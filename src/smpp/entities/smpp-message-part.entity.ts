@@ -92,6 +92,13 @@ export class SmppMessagePart {
   @Column({ name: 'claimed_until', type: 'timestamptz', nullable: true })
   claimedUntil!: Date | null;
 
+  /**
+   * When this attempt's submit_sm was handed to a socket (stored before it is): null means the
+   * SMSC cannot have it, so a dead holder's part goes back to the queue.
+   */
+  @Column({ name: 'written_at', type: 'timestamptz', nullable: true })
+  writtenAt!: Date | null;
+
   /** Any 32-bit command_status or receipt err code (bigint: 0xFFFFFFF0 does not fit an int). */
   @Column({
     name: 'error_code',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AccountBindStatus, BindStatus } from '../binds/bind-status.js';
+import type { AccountBindStatus, BindStatus, ClusterBindStatus } from '../binds/bind-status.js';
 import { countByMode } from '../binds/bind-status.js';
 import type { BindMode } from '../session/session.types.js';
 import { evaluateBindHealth } from './bind-health.js';
@@ -99,5 +99,92 @@ describe('evaluateBindHealth', () => {
 
   it('is down with no account at all', () => {
     expect(evaluateBindHealth([]).status).toBe('down');
+  });
+
+  describe('with replicas sharing the budget (from the leases)', () => {
+    function cluster(over: Partial<ClusterBindStatus> = {}): ClusterBindStatus {
+      return {
+        replica: 'r2#token',
+        share: 1,
+        bound: { transceiver: 4, transmitter: 0, receiver: 0 },
+        canSend: true,
+        canReceive: true,
+        held: 4,
+        maxBinds: 4,
+        replicas: [
+          { replica: 'r1#token', wanted: 2, share: 2, held: 2, bound: 2 },
+          { replica: 'r2#token', wanted: 2, share: 1, held: 1, bound: 1 },
+          { replica: 'r3#token', wanted: 2, share: 1, held: 1, bound: 1 },
+        ],
+        checkedAt: new Date('2025-01-01T00:00:00Z'),
+        stale: false,
+        ...over,
+      };
+    }
+    const withCluster = (binds: BindStatus[], c: ClusterBindStatus) => ({
+      ...account('acc', binds),
+      cluster: c,
+    });
+
+    it('is up while this replica holds its fair share and waits for a slot peers hold, and says so', () => {
+      const health = evaluateBindHealth([
+        withCluster([bind('transceiver', 1, true), bind('transceiver', 2, false)], cluster()),
+      ]);
+      expect(health.status).toBe('up');
+      expect(health.accounts.acc.note).toMatch(/1 of 2 transceivers bound: waiting for a slot/);
+      expect(health.accounts.acc.cluster).toMatchObject({ share: 1, held: 4, maxBinds: 4 });
+      expect(health.accounts.acc.cluster?.replicas.map((r) => r.share)).toEqual([2, 1, 1]);
+    });
+
+    it('is up with no bind of its own while live peers can send and receive', () => {
+      const health = evaluateBindHealth([
+        withCluster([bind('transceiver', 1, false)], cluster({ share: 0 })),
+      ]);
+      expect(health.status).toBe('up');
+      expect(health.accounts.acc).toMatchObject({ canSend: true, canReceive: true });
+    });
+
+    it('is degraded when a bind within its fair share is missing', () => {
+      const health = evaluateBindHealth([
+        withCluster(
+          [bind('transceiver', 1, false, 'connect ECONNREFUSED'), bind('transceiver', 2, false)],
+          cluster({ share: 1 }),
+        ),
+      ]);
+      expect(health.status).toBe('degraded');
+      expect(health.problems[0]).toMatch(/0 of 2 transceivers bound \(fair share 1 of 2 wanted\)/);
+    });
+
+    it('is down when no live replica can send or receive', () => {
+      const none = cluster({
+        bound: { transceiver: 0, transmitter: 0, receiver: 0 },
+        canSend: false,
+        canReceive: false,
+        held: 0,
+      });
+      const health = evaluateBindHealth([withCluster([bind('transceiver', 1, false)], none)]);
+      expect(health.status).toBe('down');
+      expect(health.problems[0]).toMatch(/cannot send or receive receipts \(no live replica/);
+      const sendOnly = cluster({
+        bound: { transceiver: 0, transmitter: 2, receiver: 0 },
+        canReceive: false,
+      });
+      expect(
+        evaluateBindHealth([withCluster([bind('transceiver', 1, false)], sendOnly)]).status,
+      ).toBe('down');
+    });
+
+    it('is down when its heartbeat is stale (it cannot serve), whatever the binds', () => {
+      const health = evaluateBindHealth([
+        withCluster(
+          [bind('transceiver', 1, true)],
+          cluster({ stale: true, lastError: 'heartbeat failed: connection refused' }),
+        ),
+      ]);
+      expect(health.status).toBe('down');
+      expect(health.problems[0]).toMatch(
+        /this replica cannot serve: heartbeat failed: connection refused since 2025-01-01T00:00:00.000Z/,
+      );
+    });
   });
 });

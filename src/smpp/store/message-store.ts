@@ -217,7 +217,7 @@ export class MessageStore {
        ), claimed AS (
          UPDATE smpp_message_parts p
             SET status = 'submitting', claimed_by = $3, claimed_until = now() + ($4::int * interval '1 millisecond'),
-                attempts = p.attempts + 1, updated_at = now()
+                attempts = p.attempts + 1, written_at = NULL, updated_at = now()
            FROM due WHERE p.id = due.id
          RETURNING p.id, p.message_id, p.account, p.seq, p.total, p.attempts, p.body, p.udh, p.esm_class, p.message_payload
        ), touched AS (
