@@ -4,6 +4,8 @@ import { SMPP_MIGRATIONS } from '../../migrations/index.js';
 import { SMPP_ENTITIES } from '../../src/smpp/entities/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
+const MIGRATION_NAMES = ['InitialSchema1764100000000', 'RetentionIndexes1764500000000'];
+
 const SMPP_TABLES = [
   'smpp_bind_leases',
   'smpp_inbound_fragments',
@@ -57,7 +59,7 @@ describe('migrations', () => {
   afterAll(() => db?.drop());
 
   it('are explicit classes, one entity per smpp_ table', () => {
-    expect(SMPP_MIGRATIONS.map((m) => m.name)).toEqual(['InitialSchema1764100000000']);
+    expect(SMPP_MIGRATIONS.map((m) => m.name)).toEqual(MIGRATION_NAMES);
     const names = SMPP_ENTITIES.map((e) => db.dataSource.getMetadata(e).tableName).sort();
     expect(names).toEqual(SMPP_TABLES);
   });
@@ -65,7 +67,7 @@ describe('migrations', () => {
   it('run on an empty database and leave no schema diff against the entities', async () => {
     expect(await tables(db.dataSource)).toEqual([]);
     const ran = await db.dataSource.runMigrations();
-    expect(ran.map((m) => m.name)).toEqual(['InitialSchema1764100000000']);
+    expect(ran.map((m) => m.name)).toEqual(MIGRATION_NAMES);
     expect(await tables(db.dataSource)).toEqual(SMPP_TABLES);
 
     const diff = await db.dataSource.driver.createSchemaBuilder().log();
@@ -80,23 +82,23 @@ describe('migrations', () => {
       await synced.dataSource.synchronize();
       const expected = await catalog(synced.dataSource);
       const actual = await catalog(db.dataSource);
-      // Not vacuous: 91 columns, 17 indexes (7 primary keys, 2 unique constraints, 8 plain),
+      // Not vacuous: 91 columns, 23 indexes (7 primary keys, 2 unique constraints, 14 plain),
       // 14 constraints (7 primary keys, 2 unique, 3 checks, 2 foreign keys).
       expect([actual.columns.length, actual.indexes.length, actual.constraints.length]).toEqual([
-        91, 17, 14,
+        91, 23, 14,
       ]);
       expect(actual.columns).toEqual(expected.columns);
       expect(actual.indexes).toEqual(expected.indexes);
       expect(actual.constraints).toEqual(expected.constraints);
       // The partial indexes really are partial.
-      expect(actual.indexes.filter((d) => d.includes(' WHERE '))).toHaveLength(7);
+      expect(actual.indexes.filter((d) => d.includes(' WHERE '))).toHaveLength(11);
     } finally {
       await synced.drop();
     }
   });
 
   it('down removes everything up created, and up runs again after it', async () => {
-    await db.dataSource.undoLastMigration();
+    for (let i = 0; i < SMPP_MIGRATIONS.length; i++) await db.dataSource.undoLastMigration();
     expect(await tables(db.dataSource)).toEqual([]);
     const leftovers: unknown[] = await db.dataSource.query(
       `SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -6,6 +6,10 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm'
  */
 @Entity({ name: 'smpp_outbox_events' })
 @Index('ix_smpp_outbox_events_pending', ['createdAt'], { where: 'dispatched_at IS NULL' })
+/** Retention walks dispatched events oldest first. */
+@Index('ix_smpp_outbox_events_dispatched', ['dispatchedAt'], {
+  where: 'dispatched_at IS NOT NULL',
+})
 export class SmppOutboxEvent {
   @PrimaryColumn({
     name: 'id',
