@@ -24,6 +24,16 @@ export type { SmppMessagePartView, SmppMessageView } from './messages/message-vi
 export type { MessageStatus, PartStatus } from './store/message-status.js';
 export type { EncodingChoice, MessageEncoding } from './messages/encoding/segmenter.js';
 
+// Retention and store statistics
+export {
+  RETENTION_DEFAULTS,
+  RETENTION_TABLES,
+  type PurgeResult,
+  type RetentionTable,
+  type SmppRetentionOptions,
+  type SmppStoreStats,
+} from './retention/index.js';
+
 // Binds
 export { BindManager, BindTimeoutError, type DeliverContext } from './binds/bind-manager.js';
 export type { AccountBindStatus, BindSlotState, BindStatus } from './binds/bind-status.js';

@@ -10,6 +10,7 @@ import { type ResolvedSmppOptions, resolveSmppOptions } from './config/resolve-o
 import type { SmppModuleOptions } from './config/smpp-options.interface.js';
 import { SmppConfigError } from './errors.js';
 import { SmppEventPublisher } from './events/smpp-event-publisher.js';
+import { SmppRetention } from './retention/smpp-retention.js';
 import { SmppSession } from './session/index.js';
 import { SmppLifecycle } from './smpp-lifecycle.js';
 import { SmppMessaging } from './smpp-messaging.js';
@@ -67,6 +68,7 @@ function createBindAllocator(
     SmppTelemetry,
     BindManager,
     SmppMessaging,
+    SmppRetention,
     SmppLifecycle,
     SmppService,
   ],

@@ -5,6 +5,7 @@ import { DEFAULTS } from './defaults.js';
 import { SMPP_PLAIN_PORT, SMPP_REGION_HOSTS, SMPP_TLS_PORT } from './regions.js';
 import type { ResolvedAccount, ResolvedReconnect } from './resolved-options.js';
 import type { SmppMessagesOptions } from '../messages/send-options.js';
+import { type ResolvedRetention, resolveRetention } from '../retention/retention-options.js';
 import type {
   SmppAccountOptions,
   SmppModuleOptions,
@@ -19,6 +20,8 @@ export interface ResolvedSmppOptions {
   waitForBindMs?: number;
   instanceId: string;
   claimLeaseMs: number;
+  /** false: nothing is ever deleted. */
+  retention: ResolvedRetention | false;
 }
 
 /** How long a claimed part may go without a stored outcome before recovery takes it (ms). */
@@ -77,6 +80,7 @@ export function resolveSmppOptions(options: SmppModuleOptions): ResolvedSmppOpti
       `dataSourceName: expected the name given to TypeOrmModule.forRoot, got ${show(options.dataSourceName)}`,
     );
   }
+  const retention = resolveRetention(options.retention, issues);
   if (issues.length > 0) throw new SmppConfigError(issues);
   return {
     accounts,
@@ -86,6 +90,7 @@ export function resolveSmppOptions(options: SmppModuleOptions): ResolvedSmppOpti
     waitForBindMs: options.waitForBindMs,
     instanceId: options.instanceId ?? `${hostname()}-${process.pid}`,
     claimLeaseMs: options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS,
+    retention,
   };
 }
 
