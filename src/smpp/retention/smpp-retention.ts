@@ -10,8 +10,6 @@ import { readStoreStats, type SmppStoreStats } from './store-stats.js';
 
 /** ± this share of `everyMs` at random, so that replicas started together do not purge together. */
 const JITTER = 0.2;
-/** The first run, after startup settled (also jittered). */
-const FIRST_RUN_MS = 30_000;
 
 /**
  * Retention in the module's lifecycle: a purge every `retention.everyMs` (jittered) once started,
@@ -36,7 +34,8 @@ export class SmppRetention {
   start(): void {
     if (!this.options.retention || this.timer) return;
     this.abort = new AbortController();
-    this.schedule(FIRST_RUN_MS);
+    // The first run one period after startup: a process restarted often does not purge each time.
+    this.schedule(this.options.retention.everyMs);
   }
 
   /** Stops the periodic purge; waits for the batch in progress. */
