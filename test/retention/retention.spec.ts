@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Registry } from 'prom-client';
+import { registerStoreGauges } from '../../src/app/metrics/store-gauges.js';
 import type { SmscSimulator } from '../../src/simulator/index.js';
 import { resolveRetention } from '../../src/smpp/retention/retention-options.js';
 import { emptyCounts, RetentionRunner } from '../../src/smpp/retention/retention-runner.js';
@@ -284,6 +286,18 @@ describe('SmppService.purge() and stats()', () => {
       const after = await t.smpp.stats();
       expect(after.oldestAgeSeconds.smpp_messages).toBeLessThan(86_400);
       expect(after.purgedTotal.smpp_messages).toBe(3);
+
+      // The reference service's gauges read the same figures.
+      const registry = new Registry();
+      registerStoreGauges(registry, t.smpp);
+      const text = await registry.metrics();
+      expect(text).toContain('smpp_store_stats_up 1');
+      expect(text).toContain('smpp_retention_purged_rows_total{table="smpp_messages"} 3');
+      expect(text).toContain('smpp_retention_purged_rows_total{table="smpp_receipts"} 3');
+      expect(text).toContain('smpp_outbox_backlog 0');
+      expect(text).toContain('smpp_outbox_dead_letters 0');
+      expect(text).toMatch(/smpp_table_bytes\{table="smpp_messages"\} [1-9]/);
+      expect(text).toMatch(/smpp_oldest_row_age_seconds\{table="smpp_messages"\} \d/);
     } finally {
       await t.close();
     }

@@ -4,8 +4,10 @@ import {
   BindManager,
   type ReceiptObservation,
   type SubmitObservation,
+  SmppService,
   SmppTelemetry,
 } from '../../smpp/index.js';
+import { registerStoreGauges } from './store-gauges.js';
 
 /** Receipt `stat` values kept as label values; anything else is counted as "other" (bounded labels). */
 const KNOWN_STATS = new Set([
@@ -22,7 +24,8 @@ const KNOWN_STATS = new Set([
 /**
  * Prometheus metrics of the SMPP module, in a registry of their own (not prom-client's global one):
  * bind gauges and the window in use are read from BindManager at scrape time; submits and
- * receipts are counted from SmppTelemetry's observations. Nothing carries a password or a text.
+ * receipts are counted from SmppTelemetry's observations; what the store holds (queue, outbox,
+ * retention) from SmppService.stats(). Nothing carries a password or a text.
  */
 @Injectable()
 export class SmppMetrics implements OnModuleInit, OnModuleDestroy {
@@ -100,6 +103,7 @@ export class SmppMetrics implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly binds: BindManager,
     private readonly telemetry: SmppTelemetry,
+    smpp: SmppService,
   ) {
     const manager = this.binds;
     new Gauge({
@@ -143,6 +147,7 @@ export class SmppMetrics implements OnModuleInit, OnModuleDestroy {
         }
       },
     });
+    registerStoreGauges(this.registry, smpp);
     collectDefaultMetrics({ register: this.registry });
   }
 
