@@ -47,11 +47,11 @@ export const HISTORY_CHUNK_SQL = `
       FROM p
     RETURNING 1
   ), e AS (
-    INSERT INTO smpp_outbox_events (id, name, payload, created_at, dispatched_at, attempts)
+    INSERT INTO smpp_outbox_events (id, name, payload, message_id, created_at, dispatched_at, attempts)
     SELECT ev.id, ev.name,
            jsonb_build_object('eventId', ev.id, 'messageId', ev.message_id, 'account', ev.account,
                               'to', ev.destination, 'clientRef', ev.client_ref, 'at', ev.done_at),
-           ev.done_at, ev.done_at, 1
+           ev.message_id, ev.done_at, ev.done_at, 1
       FROM (SELECT gen_random_uuid() AS id, n.name, m.id AS message_id, m.account, m.destination,
                    m.client_ref, m.done_at
               FROM m CROSS JOIN (VALUES ('smpp.message.submitted'), ('smpp.receipt.received'),

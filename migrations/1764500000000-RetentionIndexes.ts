@@ -10,7 +10,8 @@ const CHURNING_TABLES = [
 /**
  * Indexes for retention (src/smpp/retention) and one hot lookup that had none:
  * - what the purge walks, oldest first: finished messages by done_at, dispatched events by
- *   dispatched_at, receipts that never matched by received_at, MO fragments and MO messages by
+ *   dispatched_at, dead letters by dead_lettered_at, the quarantine by received_at, receipts that
+ *   never matched by received_at, MO fragments and MO messages by
  *   received_at. Each is partial where the purge's predicate allows, so the live rows' indexes
  *   (claim, recovery, outbox backlog, parked receipts) stay as small as the live rows.
  * - an MO resent by the SMSC is found by (account, vendor_message_id): that lookup scanned the
@@ -28,6 +29,12 @@ export class RetentionIndexes1764500000000 implements MigrationInterface {
     await q.query(`
       CREATE INDEX ix_smpp_outbox_events_dispatched
         ON smpp_outbox_events (dispatched_at) WHERE dispatched_at IS NOT NULL`);
+    await q.query(`
+      CREATE INDEX ix_smpp_outbox_events_dead_lettered
+        ON smpp_outbox_events (dead_lettered_at) WHERE dead_lettered_at IS NOT NULL`);
+    await q.query(`
+      CREATE INDEX ix_smpp_quarantined_pdus_received
+        ON smpp_quarantined_pdus (received_at)`);
     await q.query(`
       CREATE INDEX ix_smpp_receipts_parked_age
         ON smpp_receipts (received_at) WHERE part_id IS NULL`);
@@ -57,6 +64,8 @@ export class RetentionIndexes1764500000000 implements MigrationInterface {
     await q.query(`DROP INDEX ix_smpp_inbound_messages_received`);
     await q.query(`DROP INDEX ix_smpp_inbound_fragments_received`);
     await q.query(`DROP INDEX ix_smpp_receipts_parked_age`);
+    await q.query(`DROP INDEX ix_smpp_quarantined_pdus_received`);
+    await q.query(`DROP INDEX ix_smpp_outbox_events_dead_lettered`);
     await q.query(`DROP INDEX ix_smpp_outbox_events_dispatched`);
     await q.query(`DROP INDEX ix_smpp_messages_finished`);
   }

@@ -1,7 +1,19 @@
 import { InitialSchema1764100000000 } from './1764100000000-InitialSchema.js';
+import { HostileInputBounds1764200000000 } from './1764200000000-HostileInputBounds.js';
+import { OutboxRetries1764300000000 } from './1764300000000-OutboxRetries.js';
 import { RetentionIndexes1764500000000 } from './1764500000000-RetentionIndexes.js';
 
-export { InitialSchema1764100000000, RetentionIndexes1764500000000 };
+export {
+  HostileInputBounds1764200000000,
+  InitialSchema1764100000000,
+  OutboxRetries1764300000000,
+  RetentionIndexes1764500000000,
+};
 
 /** The module's migrations, oldest first: register them in the host's DataSource (no globs). */
-export const SMPP_MIGRATIONS = [InitialSchema1764100000000, RetentionIndexes1764500000000];
+export const SMPP_MIGRATIONS = [
+  InitialSchema1764100000000,
+  HostileInputBounds1764200000000,
+  OutboxRetries1764300000000,
+  RetentionIndexes1764500000000,
+];

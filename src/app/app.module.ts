@@ -10,7 +10,9 @@ import type { ServiceConfig } from './config/service-config.js';
 import { MessageEventsListener } from './events/message-events.listener.js';
 import { HealthController } from './health/health.controller.js';
 import { MessagesController } from './messages/messages.controller.js';
+import { MessageConflictFilter } from './messages/message-conflict.filter.js';
 import { MessageStoreFilter } from './messages/message-store.filter.js';
+import { SmppCapacityFilter } from './messages/smpp-capacity.filter.js';
 import { SmppValidationFilter } from './messages/smpp-validation.filter.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { SmppMetrics } from './metrics/smpp-metrics.js';
@@ -66,6 +68,8 @@ export class AppModule {
       providers: [
         { provide: APP_FILTER, useClass: SmppValidationFilter },
         { provide: APP_FILTER, useClass: MessageStoreFilter },
+        { provide: APP_FILTER, useClass: MessageConflictFilter },
+        { provide: APP_FILTER, useClass: SmppCapacityFilter },
         { provide: SERVICE_RESOURCES, useValue: resources },
         ServiceResourcesShutdown,
         SmppMetrics,

@@ -52,16 +52,21 @@ export type { BindMode, SessionTlsOptions } from './session/session.types.js';
 export { SmppEvents, type SmppEventName } from './events/smpp-events.js';
 export { BindDownEvent, BindUpEvent } from './events/bind-events.js';
 export {
+  InboundQuarantinedEvent,
   InboundReceivedEvent,
   MessageDeliveredEvent,
   MessageFailedEvent,
   MessageSubmittedEvent,
+  MessageUnknownEvent,
   ReceiptReceivedEvent,
 } from './events/message-events.js';
 export {
   SmppTelemetry,
+  type QuarantineObservation,
   type ReceiptObservation,
+  type StoreGiveUpObservation,
   type SubmitObservation,
+  type UnknownObservation,
 } from './telemetry/smpp-telemetry.js';
 
 // Errors
@@ -71,9 +76,12 @@ export {
   ConnectionClosedError,
   ConnectTimeoutError,
   type FieldError,
+  MessageConflictError,
   MessageStoreError,
+  QueueFullError,
   ResponseTimeoutError,
   SessionNotReadyError,
+  SmppBackpressureError,
   SmppConfigError,
   SmppError,
   SmppValidationError,

@@ -7,14 +7,17 @@ import { bindBudgetKey, type ResolvedSmppOptions } from './config/resolve-option
 import type { ResolvedAccount } from './config/resolved-options.js';
 import { AccountDispatcher } from './dispatch/account-dispatcher.js';
 import { SubmitWaiters } from './dispatch/submit-waiters.js';
-import { SmppConfigError } from './errors.js';
-import { EventOutbox } from './events/event-outbox.js';
+import { QueueFullError, SmppConfigError } from './errors.js';
+import { DEFAULT_EVENT_RETRY, EventOutbox } from './events/event-outbox.js';
 import { SmppEventPublisher } from './events/smpp-event-publisher.js';
+import { SmppEvents } from './events/smpp-events.js';
 import { DeliverRouter } from './receipts/deliver-router.js';
 import { SMPP_OPTIONS } from './smpp.constants.js';
 import { SmppTelemetry } from './telemetry/smpp-telemetry.js';
 import { BatchQueue } from './store/batch-queue.js';
 import { InboundStore } from './store/inbound-store.js';
+import { QueueDepth } from './store/queue-depth.js';
+import { type QuarantineInput, QuarantineStore } from './store/quarantine-store.js';
 import type { PendingEvent } from './store/message-state-writer.js';
 import { type InsertOutcome, MessageStore, type NewMessage } from './store/message-store.js';
 import {
@@ -38,7 +41,8 @@ function accountScope(accounts: readonly ResolvedAccount[]): AccountScope {
 
 const POLL_MS = 1_000;
 const RECOVERY_EVERY_MS = 5_000;
-const ORPHAN_EVENT_AGE_MS = 30_000;
+/** How often events due for a retry, or left by a stopped process, are looked for. */
+const EVENT_PASS_EVERY_MS = 1_000;
 
 /**
  * The message pipeline, composed over the host's TypeORM DataSource: the outbox (messages and
@@ -51,12 +55,16 @@ export class SmppMessaging implements OnModuleInit {
   store!: MessageStore;
   waiters!: SubmitWaiters;
   private receiptStore!: ReceiptStore;
+  private quarantineStore!: QuarantineStore;
   private outbox!: EventOutbox;
   private inserts!: BatchQueue<NewMessage, InsertOutcome>;
   private results!: BatchQueue<SubmitResult, void>;
   private receipts!: BatchQueue<IncomingReceipt, void>;
   private readonly dispatchers = new Map<string, AccountDispatcher>();
+  private queueDepth!: QueueDepth;
+  private accountsByName = new Map<string, ResolvedAccount>();
   private recoveryTimer?: NodeJS.Timeout;
+  private eventTimer?: NodeJS.Timeout;
   private recovering = false;
 
   constructor(
@@ -71,27 +79,65 @@ export class SmppMessaging implements OnModuleInit {
     this.dataSource = this.resolveDataSource();
     const recordEvents = () => this.events.enabled;
     this.store = new MessageStore(this.dataSource);
+    this.queueDepth = new QueueDepth(this.dataSource);
+    this.accountsByName = new Map(this.options.accounts.map((a) => [a.name, a]));
     this.receiptStore = new ReceiptStore(
       this.dataSource,
       recordEvents,
       this.telemetry,
       accountScope(this.options.accounts),
     );
-    this.outbox = new EventOutbox(this.dataSource, this.events);
+    this.outbox = new EventOutbox(
+      this.dataSource,
+      this.events,
+      {
+        ...DEFAULT_EVENT_RETRY,
+        maxAttempts: this.options.eventMaxAttempts,
+        instanceId: this.options.instanceId,
+      },
+      this.telemetry,
+    );
     this.waiters = new SubmitWaiters(this.store);
-    this.inserts = new BatchQueue((items) => this.store.insert(items));
-    this.results = new BatchQueue<SubmitResult, void>(async (items) => {
-      this.afterCommit(await this.receiptStore.recordSubmitResults(items));
-      return items.map(() => undefined);
+    const { maxPendingWrites } = this.options.limits;
+    this.inserts = new BatchQueue((items) => this.store.insert(items), {
+      name: 'message inserts',
+      maxPending: maxPendingWrites,
+      describe: (m) => `message ${m.id}`,
     });
-    this.receipts = new BatchQueue<IncomingReceipt, void>(async (items) => {
-      this.afterCommit(await this.receiptStore.recordReceipts(items));
-      return items.map(() => undefined);
-    });
+    this.results = new BatchQueue<SubmitResult, void>(
+      async (items) => {
+        this.afterCommit(await this.receiptStore.recordSubmitResults(items));
+        return items.map(() => undefined);
+      },
+      {
+        name: 'submit results',
+        maxPending: maxPendingWrites,
+        describe: (r) => `the ${r.outcome.kind} result of part ${r.partId}`,
+      },
+    );
+    this.receipts = new BatchQueue<IncomingReceipt, void>(
+      async (items) => {
+        this.afterCommit(await this.receiptStore.recordReceipts(items));
+        return items.map(() => undefined);
+      },
+      {
+        name: 'receipts',
+        maxPending: maxPendingWrites,
+        describe: (r) => `receipt ${r.id} of "${r.account}"`,
+      },
+    );
+    this.quarantineStore = new QuarantineStore(
+      this.dataSource,
+      recordEvents,
+      this.options.limits.maxQuarantined,
+      this.telemetry,
+    );
     const router = new DeliverRouter(
       this.receipts,
       new InboundStore(this.dataSource, recordEvents),
       this.outbox,
+      this.quarantineStore,
+      this.options.limits.maxDeliversInFlight,
     );
     this.binds.setDeliverHandler((context, deliver) => router.handle(context, deliver));
     for (const account of this.options.accounts) {
@@ -105,6 +151,7 @@ export class SmppMessaging implements OnModuleInit {
           {
             instanceId: this.options.instanceId,
             maxAttempts: this.options.messages.maxAttempts,
+            maxStoreAttempts: this.options.limits.maxStoreAttempts,
             claimLeaseMs: this.options.claimLeaseMs,
             pollMs: POLL_MS,
           },
@@ -119,14 +166,19 @@ export class SmppMessaging implements OnModuleInit {
   async start(): Promise<void> {
     await this.checkSchema();
     await this.recover();
+    void this.dispatchDueEvents();
     for (const d of this.dispatchers.values()) d.start();
     this.recoveryTimer = setInterval(() => void this.recover(), RECOVERY_EVERY_MS);
     this.recoveryTimer.unref();
+    this.eventTimer = setInterval(() => void this.dispatchDueEvents(), EVENT_PASS_EVERY_MS);
+    this.eventTimer.unref();
   }
 
   /** Stops taking parts from the queue and waits for the submits in flight to be stored. */
   async stopDispatching(): Promise<void> {
     clearInterval(this.recoveryTimer);
+    clearInterval(this.eventTimer);
+    this.outbox.stop();
     await Promise.all([...this.dispatchers.values()].map((d) => d.stop()));
     await this.results.idle();
   }
@@ -137,8 +189,25 @@ export class SmppMessaging implements OnModuleInit {
     await this.inserts.idle();
   }
 
-  insert(message: NewMessage): Promise<InsertOutcome> {
+  /**
+   * Queues a message for the group-commit insert. Rejects with QueueFullError when the account
+   * already has `maxQueued` messages waiting, and SmppBackpressureError when too many inserts are
+   * pending in this process.
+   */
+  async insert(message: NewMessage): Promise<InsertOutcome> {
+    const maxQueued = this.accountsByName.get(message.account)?.maxQueued;
+    if (maxQueued !== undefined && !(await this.queueDepth.admit(message.account, maxQueued)))
+      throw new QueueFullError(message.account, maxQueued);
     return this.inserts.add(message);
+  }
+
+  /**
+   * Keeps a PDU that can never be stored in smpp_quarantined_pdus (bounded), with an
+   * `smpp.inbound.quarantined` event and a telemetry observation. Resolves once it is stored.
+   */
+  async quarantine(input: QuarantineInput): Promise<void> {
+    const { events } = await this.quarantineStore.quarantine(input);
+    void this.outbox.publish(events);
   }
 
   notifyQueued(account: string): void {
@@ -146,6 +215,10 @@ export class SmppMessaging implements OnModuleInit {
   }
 
   private afterCommit(events: PendingEvent[]): void {
+    for (const e of events) {
+      if (e.name === SmppEvents.MessageUnknown)
+        this.telemetry.unknown({ account: (e.payload as { account: string }).account });
+    }
     this.waiters.changed(
       events
         .map((e) => (e.payload as { messageId?: string }).messageId)
@@ -171,13 +244,23 @@ export class SmppMessaging implements OnModuleInit {
           this.dispatchers.get(account.name)?.notify();
         }
       }
-      await this.outbox.recover(ORPHAN_EVENT_AGE_MS);
     } catch (error) {
       this.logger.warn(
         `Recovery pass failed (${(error as Error).message}); it runs again in ${RECOVERY_EVERY_MS / 1000} s`,
       );
     } finally {
       this.recovering = false;
+    }
+  }
+
+  /** Retries of failed event dispatches, and events whose process stopped before dispatching them. */
+  private async dispatchDueEvents(): Promise<void> {
+    try {
+      await this.outbox.dispatchDue();
+    } catch (error) {
+      this.logger.warn(
+        `Event dispatch pass failed (${(error as Error).message}); it runs again in ${EVENT_PASS_EVERY_MS / 1000} s`,
+      );
     }
   }
 

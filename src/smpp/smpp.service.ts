@@ -3,7 +3,14 @@ import { BindManager } from './binds/bind-manager.js';
 import type { AccountBindStatus } from './binds/bind-status.js';
 import type { ResolvedSmppOptions } from './config/resolve-options.js';
 import type { ResolvedAccount } from './config/resolved-options.js';
-import { MessageStoreError, SmppValidationError } from './errors.js';
+import {
+  MessageConflictError,
+  MessageStoreError,
+  QueueFullError,
+  SmppBackpressureError,
+  SmppValidationError,
+} from './errors.js';
+import type { NewMessage } from './store/message-store.js';
 import { draftMessage } from './messages/message-draft.js';
 import type { SmppMessageView } from './messages/message-view.js';
 import type { SendOptions } from './messages/send-options.js';
@@ -49,6 +56,7 @@ export class SmppService {
       this.options.messages,
     );
     const outcome = await this.messaging.insert(draft).catch((error: unknown) => {
+      if (error instanceof SmppBackpressureError || error instanceof QueueFullError) throw error;
       throw new MessageStoreError(error);
     });
     let message: SmppMessageView;
@@ -56,8 +64,15 @@ export class SmppService {
       message = outcome.message;
       this.messaging.notifyQueued(draft.account);
     } else {
-      const existing = await this.messaging.store.get(outcome.existingId);
-      if (!existing) throw new Error(`message ${outcome.existingId} disappeared`);
+      const existing = await this.messaging.store
+        .get(outcome.existingId)
+        .catch((error: unknown) => {
+          throw new MessageStoreError(error);
+        });
+      if (!existing) throw new MessageStoreError(`message ${outcome.existingId} disappeared`);
+      const differ = conflictingFields(existing, draft);
+      if (differ.length > 0)
+        throw new MessageConflictError(existing.clientRef ?? '', existing.id, differ);
       message = existing;
     }
     if (input.waitFor === 'submitted') {
@@ -99,4 +114,13 @@ export class SmppService {
   bindStatus(): AccountBindStatus[] {
     return this.binds.status();
   }
+}
+
+/** What makes a send with a used clientRef another message: its recipient, sender or text. */
+function conflictingFields(existing: SmppMessageView, draft: NewMessage): string[] {
+  const fields: string[] = [];
+  if (existing.to !== draft.destination) fields.push('to');
+  if (existing.from !== draft.source) fields.push('from');
+  if (existing.text !== draft.text) fields.push('text');
+  return fields;
 }

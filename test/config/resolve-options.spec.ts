@@ -136,4 +136,38 @@ describe('resolveSmppOptions', () => {
       )[0],
     ).toMatch(/at least one bind/);
   });
+
+  it('lists names, instanceId and limits that no column or counter takes, all at once', () => {
+    const issues = issuesOf(() =>
+      resolveSmppOptions({
+        accounts: [
+          { ...account, name: 'a'.repeat(65), maxQueued: 0 },
+          { ...account, name: 'nul\u0000name', systemId: 'other' },
+        ],
+        instanceId: 'i'.repeat(65),
+        limits: { maxPendingWrites: -1, maxQuarantined: 1.5 },
+      }),
+    );
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^accounts\[0\]\.name: at most 64 characters .*got 65/),
+        expect.stringMatching(/maxQueued: expected a positive whole number/),
+        expect.stringMatching(/^accounts\[1\]\.name: must not contain U\+0000/),
+        expect.stringMatching(/^instanceId: at most 64 characters/),
+        expect.stringMatching(/^limits\.maxPendingWrites: expected a positive whole number/),
+        expect.stringMatching(/^limits\.maxQuarantined: expected a positive whole number/),
+      ]),
+    );
+  });
+
+  it('defaults maxQueued to 1 000 000 and the in-memory limits', () => {
+    const resolved = resolveSmppOptions({ accounts: [account] });
+    expect(resolved.accounts[0].maxQueued).toBe(1_000_000);
+    expect(resolved.limits).toEqual({
+      maxPendingWrites: 10_000,
+      maxDeliversInFlight: 2_000,
+      maxQuarantined: 10_000,
+      maxStoreAttempts: 20,
+    });
+  });
 });

@@ -2,15 +2,16 @@
  * Fault 4: 100 kinds of malformed or unexpected PDUs from the SMSC (random bytes, bad
  * command_length, truncated bodies and TLVs, unknown command ids, responses to nothing, requests an
  * SMSC must not send), slipped between two whole PDUs of one bind's stream by a proxy, while
- * messages flow on two binds. The process stays up, only that session drops (when the stream
- * cannot be trusted any more) and re-binds, the other bind is untouched, no promise is left
- * rejected unhandled, and every message still ends delivered or unknown.
+ * messages flow on two binds. The process stays up; a soundly framed PDU, whatever its body, is
+ * answered in place (or ignored, for a response) and the session reads on; only a broken frame
+ * (command_length out of range) drops that session, which re-binds; the other bind is untouched,
+ * no promise is left rejected unhandled, and every message still ends delivered or unknown.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SmscSimulator } from '../../src/simulator/index.js';
 import { startSimulator } from '../support/smpp-app.js';
 import { malformedVariants } from './malformed-variants.js';
-import { SmppProxy } from './smpp-proxy.js';
+import { PROBE_FLOOR, probePdu, SmppProxy } from './smpp-proxy.js';
 import {
   checkEveryMessage,
   createFaultApp,
@@ -82,8 +83,28 @@ describe('fault 4: 100 kinds of malformed PDUs from the SMSC', () => {
           5_000,
         ).catch(() => false);
       } else {
-        await sleep(variant.expect === 'stay' ? 150 : 300);
-        dropped = target.closed;
+        // A probe right behind the bytes: its answer shows the session read past them and is
+        // still in step (or the session dropped, which only 'either' allows).
+        const probe = PROBE_FLOOR + k;
+        target.inject(probePdu(probe));
+        await waitFor(
+          () => target.closed || target.answered.has(probe),
+          `${variant.name}: the probe answered or the session dropped`,
+          10_000,
+        ).catch(() => false);
+        dropped = !target.answered.has(probe);
+        const sequence = variant.bytes.length >= 16 ? variant.bytes.readUInt32BE(12) : 0;
+        // alert_notification (0x102) is the one request SMPP 3.4 gives no response.
+        const commandId = variant.bytes.length >= 16 ? variant.bytes.readUInt32BE(4) : 0;
+        const isRequest =
+          variant.bytes.length >= 16 && (commandId & 0x80000000) === 0 && commandId !== 0x102;
+        if (variant.expect === 'stay' && isRequest && !dropped) {
+          await waitFor(
+            () => target.answered.has(sequence),
+            `${variant.name}: an answer to the injected request`,
+            5_000,
+          ).catch(() => wrong.push(`${variant.name}: the request was never answered`));
+        }
       }
       if (variant.expect === 'drop' && !dropped) wrong.push(`${variant.name}: expected a drop`);
       if (variant.expect === 'stay' && dropped)

@@ -4,9 +4,11 @@ import { MALFORMED_KINDS } from '../../src/simulator/index.js';
 import { malformedBytes } from '../../src/simulator/malformed.js';
 
 /**
- * What a client must do with the bytes: 'drop' the session (the stream cannot be parsed any
- * further, or cannot be trusted), or 'stay' (a well-formed PDU it answers or ignores). 'either'
- * where both are defensible (e.g. a PDU whose body the library reads leniently).
+ * What a client must do with the bytes: 'drop' the session (a broken frame: command_length below
+ * 16 or above the maximum, so the stream cannot be parsed any further), or 'stay' (a sound frame,
+ * whatever its body: answered in place or ignored). 'either' where the frame claims more or fewer
+ * bytes than the PDU has: the stream is out of step from then on, and whether the next header
+ * read is broken depends on the bytes that follow.
  */
 export type Expectation = 'drop' | 'stay' | 'either';
 
@@ -71,7 +73,9 @@ export function malformedVariants(): MalformedVariant[] {
   // The simulator's own six kinds.
   for (const kind of MALFORMED_KINDS) {
     const expect: Expectation =
-      kind === 'unknown-command' || kind === 'response-to-nothing' ? 'stay' : 'drop';
+      kind === 'unknown-command' || kind === 'response-to-nothing' || kind === 'truncated-tlv'
+        ? 'stay'
+        : 'drop';
     add(`simulator:${kind}`, malformedBytes(kind, SEQ + v.length), expect);
   }
 
@@ -92,7 +96,7 @@ export function malformedVariants(): MalformedVariant[] {
   }
   // Claims more bytes than come: the rest of the stream is read as its body, framing is lost.
   for (const extra of [1, 4, 40, 400]) {
-    add(`command_length +${extra} (short of bytes)`, withLength(enquire, 16 + extra), 'drop');
+    add(`command_length +${extra} (short of bytes)`, withLength(enquire, 16 + extra), 'either');
   }
   // Claims fewer bytes than it has: its tail is read as the next PDU's header.
   const deliver = deliverSm(SEQ + 2);
@@ -100,7 +104,7 @@ export function malformedVariants(): MalformedVariant[] {
     add(
       `command_length -${cut} (tail left over)`,
       withLength(deliver, deliver.length - cut),
-      'drop',
+      'either',
     );
   }
 
@@ -108,14 +112,14 @@ export function malformedVariants(): MalformedVariant[] {
   for (const keep of [17, 18, 20, 24, 28, 30, 33, 36, 40, deliver.length - 1]) {
     const body = Buffer.from(deliver.subarray(0, keep));
     body.writeUInt32BE(keep, 0);
-    add(`deliver_sm truncated to ${keep} bytes`, body, 'drop');
+    add(`deliver_sm truncated to ${keep} bytes`, body, 'stay');
   }
   // short_message longer than the PDU.
   {
     const smLengthAt = deliver.indexOf(Buffer.from('hello')) - 1;
     const b = Buffer.from(deliver);
     b[smLengthAt] = 200;
-    add('deliver_sm sm_length past the end', b, 'drop');
+    add('deliver_sm sm_length past the end', b, 'stay');
   }
 
   // Truncated TLVs.
@@ -130,7 +134,7 @@ export function malformedVariants(): MalformedVariant[] {
     ['message_payload, 5 of 300 bytes', Buffer.from([0x04, 0x24, 0x01, 0x2c, 1, 2, 3, 4, 5])],
     ['vendor TLV 0x1502, length 0xffff', Buffer.from([0x15, 0x02, 0xff, 0xff, 0x41])],
   ];
-  for (const [name, tlv] of tlvs) add(`deliver_sm TLV: ${name}`, appendTlv(plain, tlv), 'drop');
+  for (const [name, tlv] of tlvs) add(`deliver_sm TLV: ${name}`, appendTlv(plain, tlv), 'stay');
   // A receipt whose receipted_message_id TLV is cut.
   add(
     'receipt with a cut receipted_message_id',
@@ -138,7 +142,7 @@ export function malformedVariants(): MalformedVariant[] {
       deliverSm(SEQ + 4, { esm_class: 4, short_message: Buffer.from('id:abc stat:DELIVRD') }),
       Buffer.from([0x00, 0x1e, 0x00, 0x24, 0x61]),
     ),
-    'drop',
+    'stay',
   );
 
   // Unknown command ids (well framed): answered with generic_nack, the session stays.
@@ -154,7 +158,7 @@ export function malformedVariants(): MalformedVariant[] {
   }
   // Unknown ids with the response bit: a response to nothing.
   for (const id of [0x80000999, 0x8000ffff]) {
-    add(`unknown response 0x${id.toString(16)}`, header(16, id, 0, SEQ + 7 + v.length), 'either');
+    add(`unknown response 0x${id.toString(16)}`, header(16, id, 0, SEQ + 7 + v.length), 'stay');
   }
 
   // Responses to nothing (sequence numbers the client never used).
@@ -183,7 +187,7 @@ export function malformedVariants(): MalformedVariant[] {
   ];
   for (const [command, fields] of requests) {
     const b = new smpp.PDU(command, { sequence_number: SEQ + 9 + v.length, ...fields }).toBuffer();
-    add(`unexpected request ${command}`, b, 'either');
+    add(`unexpected request ${command}`, b, 'stay');
   }
 
   // Well framed deliver_sm with odd content: stored (or refused) without dropping anything.
@@ -195,27 +199,27 @@ export function malformedVariants(): MalformedVariant[] {
     ['empty short_message', { short_message: Buffer.alloc(0) }],
   ];
   for (const [name, fields] of odd)
-    add(`deliver_sm ${name}`, deliverSm(SEQ + 10 + v.length, fields), 'either');
+    add(`deliver_sm ${name}`, deliverSm(SEQ + 10 + v.length, fields), 'stay');
 
   // Header-only PDUs of real commands (every body field missing).
   for (const id of [0x00000005, 0x80000004, 0x80000009, 0x00000102]) {
     add(
       `header-only command 0x${id.toString(16).padStart(8, '0')}`,
       header(16, id, 0, SEQ + 11 + v.length),
-      'either',
+      'stay',
     );
   }
 
   // A response whose message_id never ends (no NUL before the end of the PDU).
   {
     const b = Buffer.concat([header(16 + 8, 0x80000004, 0, SEQ + 13), Buffer.from('abcdefgh')]);
-    add('submit_sm_resp to nothing, message_id without NUL', b, 'either');
+    add('submit_sm_resp to nothing, message_id without NUL', b, 'stay');
   }
   // A UDH length byte larger than the whole short_message.
   add(
     'deliver_sm UDH longer than its short_message',
     deliverSm(SEQ + 14, { esm_class: 0x40, short_message: Buffer.from([0x7f, 0x00, 0x03, 0x01]) }),
-    'either',
+    'stay',
   );
   // Two PDUs glued with a third, truncated one.
   add(

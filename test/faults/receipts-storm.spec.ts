@@ -2,7 +2,8 @@
  * Fault 8: a receipts storm. 10,000 messages on 4 binds, receipts on random binds; for a third of
  * them the SMSC sends the receipt before the submit_sm_resp (the receipt must be parked and
  * matched when the id is stored), for another third every receipt twice. Every message delivered,
- * every part matched by exactly one receipt, duplicates recognised as such, no event twice.
+ * every part matched by exactly one receipt, duplicates recognised as such, no event twice. (How
+ * many duplicates arrive depends on timing: a receipt answered late is re-sent by the SMSC.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SmscSimulator } from '../../src/simulator/index.js';
@@ -139,8 +140,12 @@ describe('fault 8: receipts storm (10,000; a third before their submit_sm_resp, 
     expect(observed.parked).toBeGreaterThan(0);
     expect(observed.matchedLate).toBe(observed.parked);
     expect(observed.duplicates).toBeGreaterThan(0);
-    // Every extra copy of the second third, recognised (in the store and in the telemetry).
-    expect(perPart[0].duplicates).toBe(phases[1].to - phases[1].from);
+    // Every extra copy of the second third is recognised (in the store and in the telemetry).
+    // On a loaded machine the SMSC also re-sends receipts whose answer came late: those are
+    // duplicates too, so the count is at least the copies sent on purpose and at most every
+    // deliver_sm beyond the first of each part; never a receipt counted twice.
+    expect(perPart[0].duplicates).toBeGreaterThanOrEqual(phases[1].to - phases[1].from);
+    expect(perPart[0].duplicates).toBeLessThanOrEqual(sim.stats.receiptsSent - MESSAGES);
     expect(observed.duplicates).toBe(perPart[0].duplicates);
     expect(delivered.size).toBe(MESSAGES);
     expect(doubleCounted).toBe(0);

@@ -8,6 +8,26 @@ export interface ProxiedConnection {
   closed: boolean;
   /** Writes bytes to the client between two whole PDUs of the SMSC's stream. */
   inject(bytes: Buffer): void;
+  /**
+   * What the client sent with a sequence number of ANSWER_FLOOR or above (numbers the SMSC never
+   * uses, so: answers to injected PDUs), by sequence number. Answers to probes (PROBE_FLOOR and
+   * above) are kept from the SMSC.
+   */
+  readonly answered: Map<number, { commandId: number; status: number }>;
+}
+
+/** Injected PDUs use sequence numbers from here (far above anything either side sends). */
+export const ANSWER_FLOOR = 0x7a000000;
+/** Probes (enquire_link injected to see the stream is still read) use sequence numbers from here. */
+export const PROBE_FLOOR = 0x7b000000;
+
+/** An enquire_link with a probe sequence number. */
+export function probePdu(sequence: number): Buffer {
+  const b = Buffer.alloc(16);
+  b.writeUInt32BE(16, 0);
+  b.writeUInt32BE(0x00000015, 4);
+  b.writeUInt32BE(sequence >>> 0, 12);
+  return b;
 }
 
 /**
@@ -55,7 +75,9 @@ export class SmppProxy {
       inject: (bytes) => {
         if (!connection.closed && client.writable) client.write(bytes);
       },
+      answered: new Map(),
     };
+    let fromClient: Buffer = Buffer.alloc(0);
     this.connections.push(connection);
     const close = () => {
       connection.closed = true;
@@ -66,7 +88,27 @@ export class SmppProxy {
       s.on('error', () => undefined);
       s.on('close', close);
     }
-    client.on('data', (chunk: Buffer) => upstream.write(chunk));
+    client.on('data', (chunk: Buffer) => {
+      // The client's stream is well-formed: frame it to see its answers to injected PDUs.
+      fromClient = fromClient.length ? Buffer.concat([fromClient, chunk]) : chunk;
+      let offset = 0;
+      const forward: Buffer[] = [];
+      while (fromClient.length - offset >= 16) {
+        const length = fromClient.readUInt32BE(offset);
+        if (length < 16 || fromClient.length - offset < length) break;
+        const sequence = fromClient.readUInt32BE(offset + 12);
+        if (sequence >= ANSWER_FLOOR) {
+          connection.answered.set(sequence, {
+            commandId: fromClient.readUInt32BE(offset + 4),
+            status: fromClient.readUInt32BE(offset + 8),
+          });
+        }
+        if (sequence < PROBE_FLOOR) forward.push(fromClient.subarray(offset, offset + length));
+        offset += length;
+      }
+      if (forward.length > 0) upstream.write(Buffer.concat(forward));
+      fromClient = fromClient.subarray(offset);
+    });
     upstream.on('data', (chunk: Buffer) => {
       buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
       // Forward whole PDUs only; keep a partial one for the next chunk.

@@ -4,7 +4,12 @@ import { SMPP_MIGRATIONS } from '../../migrations/index.js';
 import { SMPP_ENTITIES } from '../../src/smpp/entities/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
-const MIGRATION_NAMES = ['InitialSchema1764100000000', 'RetentionIndexes1764500000000'];
+const MIGRATION_NAMES = [
+  'InitialSchema1764100000000',
+  'HostileInputBounds1764200000000',
+  'OutboxRetries1764300000000',
+  'RetentionIndexes1764500000000',
+];
 
 const SMPP_TABLES = [
   'smpp_bind_leases',
@@ -13,6 +18,7 @@ const SMPP_TABLES = [
   'smpp_message_parts',
   'smpp_messages',
   'smpp_outbox_events',
+  'smpp_quarantined_pdus',
   'smpp_receipts',
 ];
 
@@ -82,16 +88,16 @@ describe('migrations', () => {
       await synced.dataSource.synchronize();
       const expected = await catalog(synced.dataSource);
       const actual = await catalog(db.dataSource);
-      // Not vacuous: 91 columns, 23 indexes (7 primary keys, 2 unique constraints, 14 plain),
-      // 14 constraints (7 primary keys, 2 unique, 3 checks, 2 foreign keys).
+      // Not vacuous: 108 columns, 27 indexes (8 primary keys, 2 unique constraints, 17 plain),
+      // 15 constraints (8 primary keys, 2 unique, 3 checks, 2 foreign keys).
       expect([actual.columns.length, actual.indexes.length, actual.constraints.length]).toEqual([
-        91, 23, 14,
+        108, 27, 15,
       ]);
       expect(actual.columns).toEqual(expected.columns);
       expect(actual.indexes).toEqual(expected.indexes);
       expect(actual.constraints).toEqual(expected.constraints);
       // The partial indexes really are partial.
-      expect(actual.indexes.filter((d) => d.includes(' WHERE '))).toHaveLength(11);
+      expect(actual.indexes.filter((d) => d.includes(' WHERE '))).toHaveLength(13);
     } finally {
       await synced.drop();
     }

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
 import { generateHistory } from '../../bench/history-data.js';
 import { SMPP_ENTITIES } from '../../src/smpp/entities/index.js';
-import { EventOutbox } from '../../src/smpp/events/event-outbox.js';
+import { DEFAULT_EVENT_RETRY, EventOutbox } from '../../src/smpp/events/event-outbox.js';
 import type { SmppEventPublisher } from '../../src/smpp/events/smpp-event-publisher.js';
 import { parseReceipt } from '../../src/smpp/receipts/receipt-parser.js';
 import { resolveRetention } from '../../src/smpp/retention/retention-options.js';
@@ -274,9 +274,12 @@ describe(`hot query plans on a history of ${HISTORY} finished messages`, () => {
 
   it('outbox dispatch of events left over', async () => {
     const publisher = { enabled: true, publish: () => Promise.resolve() };
-    const outbox = new EventOutbox(ds, publisher as unknown as SmppEventPublisher);
+    const outbox = new EventOutbox(ds, publisher as unknown as SmppEventPublisher, {
+      ...DEFAULT_EVENT_RETRY,
+      instanceId: 'plans',
+    });
     expectIndex(
-      await capture('outbox recovery', () => outbox.recover(1_000, 50)),
+      await capture('outbox dispatch', () => outbox.dispatchDue()),
       'smpp_outbox_events',
       'ix_smpp_outbox_events_pending',
     );
@@ -314,6 +317,7 @@ describe(`hot query plans on a history of ${HISTORY} finished messages`, () => {
     expectIndex(purge, 'smpp_messages', 'ix_smpp_messages_finished');
     expectIndex(purge, 'smpp_outbox_events', 'ix_smpp_outbox_events_dispatched');
     expectIndex(purge, 'smpp_receipts', 'ix_smpp_receipts_parked_age');
+    expectIndex(purge, 'smpp_outbox_events', 'ix_smpp_outbox_events_dead_lettered');
     await capture('stats', () => readStoreStats(ds, emptyCounts()));
   });
 });

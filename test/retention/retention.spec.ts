@@ -158,19 +158,9 @@ describe('retention', () => {
     expect(await count(db, `smpp_messages WHERE done_at < now() - interval '44 days'`)).toBe(3);
   });
 
-  it('purges dead letters and quarantined PDUs once their columns and tables exist', async () => {
+  it('purges dead letters and quarantined PDUs after their periods', async () => {
     const scratch = await createTestDatabase();
     try {
-      const run = () =>
-        new RetentionRunner(scratch.dataSource, options()).run(new AbortController().signal);
-      expect((await run()).ran).toBe(true);
-      // The shape other migrations give them (only the columns retention reads).
-      await scratch.dataSource.query(
-        `ALTER TABLE smpp_outbox_events ADD COLUMN dead_lettered_at timestamptz`,
-      );
-      await scratch.dataSource.query(
-        `CREATE TABLE smpp_quarantined_pdus (id uuid PRIMARY KEY, received_at timestamptz NOT NULL DEFAULT now())`,
-      );
       await scratch.dataSource.query(
         `INSERT INTO smpp_outbox_events (id, name, payload, created_at, dead_lettered_at)
          SELECT gen_random_uuid(), 'smpp.message.delivered', '{}', now() - interval '40 days',
@@ -178,15 +168,24 @@ describe('retention', () => {
            FROM generate_series(1, 4) g`,
       );
       await scratch.dataSource.query(
-        `INSERT INTO smpp_quarantined_pdus (id, received_at)
-         SELECT gen_random_uuid(), now() - CASE WHEN g <= 3 THEN interval '31 days' ELSE interval '1 day' END
+        `INSERT INTO smpp_quarantined_pdus (received_at, account, command_id, sequence_number, reason, raw)
+         SELECT now() - CASE WHEN g <= 3 THEN interval '31 days' ELSE interval '1 day' END,
+                'default', 5, g, 'test', '\\x00'
            FROM generate_series(1, 5) g`,
       );
-      const result = await run();
+      const result = await new RetentionRunner(scratch.dataSource, options()).run(
+        new AbortController().signal,
+      );
       expect(result.purged.smpp_outbox_events).toBe(2);
       expect(result.purged.smpp_quarantined_pdus).toBe(3);
-      // The backlog (never dispatched, not dead) stays whatever its age.
+      // The backlog (never dispatched, not dead) stays whatever its age; so does a young dead letter.
       expect(await count(scratch, `smpp_outbox_events WHERE dead_lettered_at IS NULL`)).toBe(1);
+      expect(await count(scratch, `smpp_outbox_events WHERE dead_lettered_at IS NOT NULL`)).toBe(1);
+      expect(await count(scratch, `smpp_quarantined_pdus`)).toBe(2);
+      const stats = await readStoreStats(scratch.dataSource, emptyCounts());
+      expect(stats.deadLetters).toBe(1);
+      expect(stats.outboxBacklog).toBe(1);
+      expect(stats.quarantined).toBe(2);
     } finally {
       await scratch.drop();
     }

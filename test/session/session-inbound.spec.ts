@@ -267,24 +267,122 @@ describe('SmppSession on malformed input', () => {
     ],
     ['a command_length of 8', Buffer.from([0, 0, 0, 8, 0, 0, 0, 0x15])],
     ['a command_length of 0', Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])],
+    ['a command_length of 16 385', pduBytes(0x15, 7, Buffer.alloc(0), 0, 16_385)],
+  ])(
+    'destroys the session on a broken frame: %s, failing pending requests',
+    async (_name, bytes) => {
+      const { server, session, closed, submit } = await boundWithPendingSubmit(() => 0);
+      serverWrite(server, bytes);
+      const event = await closed;
+      expect(event.graceful).toBe(false);
+      expect(event.error).toBeInstanceOf(ConnectionClosedError);
+      expect((event.error as ConnectionClosedError).cause).toBeInstanceOf(MalformedPduError);
+      expect(event.reason).toMatch(/malformed/);
+      await expect(submit).rejects.toMatchObject({ code: 'SMPP_CONNECTION_CLOSED', sent: true });
+      expect(session.state).toBe('closed');
+    },
+  );
+
+  const header = deliverSmBytes({ sequenceNumber: 31, shortMessage: Buffer.from('hello') });
+  const headerOnly = Buffer.from(header.subarray(0, 16));
+  headerOnly.writeUInt32BE(16, 0);
+  const cutBody = Buffer.from(header.subarray(0, 24));
+  cutBody.writeUInt32BE(24, 0);
+  const smPastEnd = Buffer.from(header);
+  smPastEnd[smPastEnd.indexOf(Buffer.from('hello')) - 1] = 200;
+
+  it.each<[string, Buffer]>([
     [
       'a truncated known TLV (message_state without its byte)',
-      deliverSmBytes({ tlvs: [{ tag: 0x0427, value: Buffer.alloc(0), length: 1 }] }),
+      deliverSmBytes({
+        sequenceNumber: 31,
+        tlvs: [{ tag: 0x0427, value: Buffer.alloc(0), length: 1 }],
+      }),
     ],
     [
       'a TLV whose length runs past the PDU',
-      deliverSmBytes({ tlvs: [{ tag: 0x1502, value: Buffer.from('abc'), length: 36 }] }),
+      deliverSmBytes({
+        sequenceNumber: 31,
+        tlvs: [{ tag: 0x1502, value: Buffer.from('abc'), length: 36 }],
+      }),
     ],
-  ])('destroys the session with an error on %s, failing pending requests', async (_name, bytes) => {
-    const { server, session, closed, submit } = await boundWithPendingSubmit(() => 0);
+    ['a deliver_sm with nothing but its header', headerOnly],
+    ['a deliver_sm cut in its source_addr', cutBody],
+    ['a deliver_sm whose sm_length runs past the end', smPastEnd],
+  ])(
+    'answers a well-framed but unparseable %s with ESME_RX_P_APPN and stays bound',
+    async (_name, bytes) => {
+      const { server, session, submit } = await boundWithPendingSubmit(() => 0);
+      serverWrite(server, bytes);
+      await waitFor(() => responsesTo(server, 'deliver_sm_resp').length === 1);
+      expect(responsesTo(server, 'deliver_sm_resp')[0]).toMatchObject({
+        sequence_number: 31,
+        command_status: 0x65,
+      });
+      // The stream goes on: the next PDUs are read and answered, the pending submit still waits.
+      serverWrite(server, deliverSmBytes({ sequenceNumber: 32, shortMessage: Buffer.from('ok') }));
+      await waitFor(() => responsesTo(server, 'deliver_sm_resp').length === 2);
+      expect(responsesTo(server, 'deliver_sm_resp')[1]).toMatchObject({
+        sequence_number: 32,
+        command_status: 0,
+      });
+      const enquire = await serverRequest(server, 'enquire_link');
+      expect(enquire.command).toBe('enquire_link_resp');
+      expect(session.state).toBe('bound');
+      session.destroy();
+      await expect(submit).rejects.toMatchObject({ code: 'SMPP_CONNECTION_CLOSED' });
+    },
+  );
+
+  it('hands an unparseable deliver_sm to onMalformedDeliver with its exact bytes and answers what it returns', async () => {
+    const server = await smsc();
+    const seen: Buffer[] = [];
+    const session = await tracker.open(
+      sessionOptions(server.port, {
+        onDeliver: () => 0,
+        onMalformedDeliver: (raw) => {
+          seen.push(raw);
+          return Promise.resolve(0);
+        },
+      }),
+    );
+    serverWrite(server, smPastEnd);
+    await waitFor(() => responsesTo(server, 'deliver_sm_resp').length === 1);
+    expect(responsesTo(server, 'deliver_sm_resp')[0]).toMatchObject({
+      sequence_number: 31,
+      command_status: 0,
+    });
+    expect(seen).toEqual([smPastEnd]);
+    expect(session.state).toBe('bound');
+  });
+
+  it.each<[string, Buffer, number]>([
+    ['an unknown command_id with a garbage body', pduBytes(0x999, 41, Buffer.from([1, 2, 3])), 3],
+    ['an unknown command_id, header only', pduBytes(0x12345678, 41, Buffer.alloc(0)), 3],
+  ])('answers %s with generic_nack and stays bound', async (_name, bytes, status) => {
+    const { server, session, submit } = await boundWithPendingSubmit(() => 0);
+    submit.catch(() => undefined); // never answered: fails at cleanup
     serverWrite(server, bytes);
-    const event = await closed;
-    expect(event.graceful).toBe(false);
-    expect(event.error).toBeInstanceOf(ConnectionClosedError);
-    expect((event.error as ConnectionClosedError).cause).toBeInstanceOf(MalformedPduError);
-    expect(event.reason).toMatch(/malformed/);
-    await expect(submit).rejects.toMatchObject({ code: 'SMPP_CONNECTION_CLOSED', sent: true });
-    expect(session.state).toBe('closed');
+    await waitFor(() => responsesTo(server, 'generic_nack').length === 1);
+    expect(responsesTo(server, 'generic_nack')[0]).toMatchObject({
+      sequence_number: 41,
+      command_status: status,
+    });
+    const enquire = await serverRequest(server, 'enquire_link');
+    expect(enquire.command).toBe('enquire_link_resp');
+    expect(session.state).toBe('bound');
+  });
+
+  it('settles a request whose response body cannot be parsed from its header', async () => {
+    const { server, submit } = await boundWithPendingSubmit(() => 0);
+    const request = server.received.find((p) => p.command === 'submit_sm');
+    // submit_sm_resp whose message_id is followed by a TLV header cut short.
+    const body = Buffer.concat([
+      Buffer.from('abc123\0', 'latin1'),
+      Buffer.from([0x04, 0x27, 0x00, 0x01]),
+    ]);
+    serverWrite(server, pduBytes(0x80000004, request!.sequence_number, body));
+    await expect(submit).resolves.toEqual({ messageId: 'abc123' });
   });
 });
 

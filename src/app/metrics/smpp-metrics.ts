@@ -2,7 +2,10 @@ import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/com
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import {
   BindManager,
+  type QuarantineObservation,
   type ReceiptObservation,
+  type StoreGiveUpObservation,
+  type UnknownObservation,
   type SubmitObservation,
   SmppService,
   SmppTelemetry,
@@ -82,6 +85,33 @@ export class SmppMetrics implements OnModuleInit, OnModuleDestroy {
     registers: [this.registry],
   });
 
+  private readonly quarantined = new Counter({
+    name: 'smpp_inbound_quarantined_total',
+    help: 'deliver_sm that could never be stored, kept raw in smpp_quarantined_pdus and acknowledged (kind: receipt, mo, pdu)',
+    labelNames: ['account', 'kind'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly storeGiveUps = new Counter({
+    name: 'smpp_store_give_ups_total',
+    help: 'Writes given up after their bounded attempts (a submit result: the part ends failed, or recovery marks it)',
+    labelNames: ['account', 'what'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly unknowns = new Counter({
+    name: 'smpp_messages_unknown_total',
+    help: 'Messages whose outcome is unknown (a submit_sm left and no answer came)',
+    labelNames: ['account'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly onQuarantine = (o: QuarantineObservation) =>
+    this.quarantined.inc({ account: o.account, kind: o.kind });
+  private readonly onStoreGiveUp = (o: StoreGiveUpObservation) =>
+    this.storeGiveUps.inc({ account: o.account, what: o.what });
+  private readonly onUnknown = (o: UnknownObservation) => this.unknowns.inc({ account: o.account });
+
   private readonly onSubmit = (o: SubmitObservation) => {
     this.submits.inc({ account: o.account, result: o.result });
     if (o.result === 'throttled') this.throttled.inc({ account: o.account });
@@ -154,11 +184,17 @@ export class SmppMetrics implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     this.telemetry.on('submit', this.onSubmit);
     this.telemetry.on('receipt', this.onReceipt);
+    this.telemetry.on('quarantine', this.onQuarantine);
+    this.telemetry.on('storeGiveUp', this.onStoreGiveUp);
+    this.telemetry.on('unknown', this.onUnknown);
   }
 
   onModuleDestroy(): void {
     this.telemetry.off('submit', this.onSubmit);
     this.telemetry.off('receipt', this.onReceipt);
+    this.telemetry.off('quarantine', this.onQuarantine);
+    this.telemetry.off('storeGiveUp', this.onStoreGiveUp);
+    this.telemetry.off('unknown', this.onUnknown);
   }
 
   /** The Prometheus text exposition. */

@@ -1,13 +1,15 @@
 import { hostname } from 'node:os';
 import { SmppConfigError } from '../errors.js';
 import type { BindMode } from '../session/session.types.js';
+import { isStorableText } from '../messages/wire-values.js';
 import { DEFAULTS } from './defaults.js';
 import { SMPP_PLAIN_PORT, SMPP_REGION_HOSTS, SMPP_TLS_PORT } from './regions.js';
-import type { ResolvedAccount, ResolvedReconnect } from './resolved-options.js';
+import type { ResolvedAccount, ResolvedLimits, ResolvedReconnect } from './resolved-options.js';
 import type { SmppMessagesOptions } from '../messages/send-options.js';
 import { type ResolvedRetention, resolveRetention } from '../retention/retention-options.js';
 import type {
   SmppAccountOptions,
+  SmppLimitsOptions,
   SmppModuleOptions,
   SmppReconnectOptions,
 } from './smpp-options.interface.js';
@@ -22,15 +24,28 @@ export interface ResolvedSmppOptions {
   claimLeaseMs: number;
   /** false: nothing is ever deleted. */
   retention: ResolvedRetention | false;
+  eventMaxAttempts: number;
+  limits: ResolvedLimits;
 }
 
 /** How long a claimed part may go without a stored outcome before recovery takes it (ms). */
 const DEFAULT_CLAIM_LEASE_MS = 120_000;
+/** Dispatches of a domain event whose listeners keep failing, before it is dead-lettered. */
+const DEFAULT_EVENT_MAX_ATTEMPTS = 8;
 /** Back-to-back submits per bind by default (see SmppAccountOptions.submitBurst). */
 const DEFAULT_SUBMIT_BURST = 2;
 const MAX_SYSTEM_ID = 15;
 const MAX_PASSWORD = 8;
 const MAX_SYSTEM_TYPE = 12;
+/** The width of the varchar(64) columns that hold account names and the instance id. */
+const MAX_NAME = 64;
+const DEFAULT_MAX_QUEUED = 1_000_000;
+const DEFAULT_LIMITS: ResolvedLimits = {
+  maxPendingWrites: 10_000,
+  maxDeliversInFlight: 2_000,
+  maxQuarantined: 10_000,
+  maxStoreAttempts: 20,
+};
 
 /**
  * Applies defaults and checks every field; throws one SmppConfigError naming every bad field,
@@ -71,6 +86,14 @@ export function resolveSmppOptions(options: SmppModuleOptions): ResolvedSmppOpti
       `waitForBindMs: expected a positive whole number of ms, got ${show(options.waitForBindMs)}`,
     );
   }
+  if (
+    options.eventMaxAttempts !== undefined &&
+    (!isPositiveInt(options.eventMaxAttempts) || options.eventMaxAttempts > 100)
+  ) {
+    issues.push(
+      `eventMaxAttempts: expected a whole number from 1 to 100, got ${show(options.eventMaxAttempts)}`,
+    );
+  }
   const messages = resolveMessages(options.messages, issues);
   if (
     options.dataSourceName !== undefined &&
@@ -81,6 +104,12 @@ export function resolveSmppOptions(options: SmppModuleOptions): ResolvedSmppOpti
     );
   }
   const retention = resolveRetention(options.retention, issues);
+  if (options.instanceId !== undefined) {
+    if (typeof options.instanceId !== 'string' || options.instanceId.trim() === '')
+      issues.push(`instanceId: expected a non-empty string, got ${show(options.instanceId)}`);
+    else checkStorableName(options.instanceId, 'instanceId', issues);
+  }
+  const limits = resolveLimits(options.limits, issues);
   if (issues.length > 0) throw new SmppConfigError(issues);
   return {
     accounts,
@@ -88,10 +117,38 @@ export function resolveSmppOptions(options: SmppModuleOptions): ResolvedSmppOpti
     dataSourceName: options.dataSourceName,
     reconnect,
     waitForBindMs: options.waitForBindMs,
-    instanceId: options.instanceId ?? `${hostname()}-${process.pid}`,
+    instanceId: options.instanceId ?? `${hostname()}-${process.pid}`.slice(0, MAX_NAME),
     claimLeaseMs: options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS,
     retention,
+    eventMaxAttempts: options.eventMaxAttempts ?? DEFAULT_EVENT_MAX_ATTEMPTS,
+    limits,
   };
+}
+
+/** A name stored in a varchar(64) column: at most 64 characters, no NUL, no lone surrogate. */
+function checkStorableName(value: string, field: string, issues: string[]): void {
+  if (value.length > MAX_NAME)
+    issues.push(
+      `${field}: at most ${MAX_NAME} characters (the width of its database columns), got ${value.length}`,
+    );
+  if (!isStorableText(value))
+    issues.push(`${field}: must not contain U+0000 or an unpaired UTF-16 surrogate`);
+}
+
+function resolveLimits(l: SmppLimitsOptions | undefined, issues: string[]): ResolvedLimits {
+  if (l !== undefined && (typeof l !== 'object' || l === null)) {
+    issues.push(`limits: expected an object, got ${show(l)}`);
+    return DEFAULT_LIMITS;
+  }
+  const out = { ...DEFAULT_LIMITS };
+  for (const key of Object.keys(DEFAULT_LIMITS) as Array<keyof ResolvedLimits>) {
+    const v = l?.[key];
+    if (v === undefined) continue;
+    if (!isPositiveInt(v))
+      issues.push(`limits.${key}: expected a positive whole number, got ${show(v)}`);
+    else out[key] = v;
+  }
+  return out;
 }
 
 function resolveAccount(
@@ -105,7 +162,8 @@ function resolveAccount(
   }
   const name = typeof a.name === 'string' && a.name.trim() !== '' ? a.name : undefined;
   if (!name) issues.push(`${at}.name: required, a non-empty string (e.g. "default")`);
-  const label = name ? `${at} ("${name}")` : at;
+  if (name) checkStorableName(name, `${at}.name`, issues);
+  const label = name ? `${at} ("${name.slice(0, MAX_NAME)}")` : at;
 
   checkString(a.systemId, `${label}.systemId`, MAX_SYSTEM_ID, issues, true);
   checkString(a.password, `${label}.password`, MAX_PASSWORD, issues, true, false);
@@ -179,6 +237,10 @@ function resolveAccount(
     );
   }
 
+  const maxQueued = a.maxQueued ?? DEFAULT_MAX_QUEUED;
+  if (!isPositiveInt(maxQueued))
+    issues.push(`${label}.maxQueued: expected a positive whole number, got ${show(a.maxQueued)}`);
+
   return {
     name: name ?? '',
     systemId: a.systemId,
@@ -199,6 +261,7 @@ function resolveAccount(
     enquireLinkMs: timing('enquireLinkMs'),
     unbindTimeoutMs: timing('unbindTimeoutMs'),
     delivery,
+    maxQueued,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { BindMode, SessionTlsOptions } from '../session/session.types.js';
-import type { SmppRegion } from './smpp-options.interface.js';
+import type { SmppLimitsOptions, SmppRegion } from './smpp-options.interface.js';
 
 /** An account with every default applied; what the rest of the module works with. */
 export interface ResolvedAccount {
@@ -23,7 +23,10 @@ export interface ResolvedAccount {
   enquireLinkMs: number;
   unbindTimeoutMs: number;
   delivery: 'at-most-once' | 'at-least-once';
+  maxQueued: number;
 }
+
+export type ResolvedLimits = Required<SmppLimitsOptions>;
 
 export interface ResolvedReconnect {
   initialDelayMs: number;

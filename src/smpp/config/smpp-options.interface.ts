@@ -53,6 +53,27 @@ export interface SmppAccountOptions {
    * (the recipient may get it twice).
    */
   delivery?: 'at-most-once' | 'at-least-once';
+  /**
+   * Messages of this account waiting to be sent (queued or submitting) at most (default
+   * 1 000 000): beyond it send() rejects with QueueFullError instead of growing the table.
+   */
+  maxQueued?: number;
+}
+
+/** What this process holds in memory and keeps, at most (see docs/reliability.md, "Hostile inputs"). */
+export interface SmppLimitsOptions {
+  /**
+   * Items waiting for each group-commit writer (message inserts, submit results, receipts) at
+   * most (default 10 000): beyond it send() rejects with SmppBackpressureError and a receipt is
+   * answered ESME_RX_T_APPN.
+   */
+  maxPendingWrites?: number;
+  /** deliver_sm being handled at once at most (default 2 000): beyond it they are answered ESME_RX_T_APPN. */
+  maxDeliversInFlight?: number;
+  /** Rows kept in smpp_quarantined_pdus (default 10 000): the oldest go first. */
+  maxQuarantined?: number;
+  /** Attempts to store one submit result before the part is marked failed (default 20, over about a minute). */
+  maxStoreAttempts?: number;
 }
 
 export interface SmppReconnectOptions {
@@ -92,6 +113,12 @@ export interface SmppModuleOptions {
    * to 5 s. Keep it well above the time a part can wait for a bind's window and pacing.
    */
   claimLeaseMs?: number;
+  /**
+   * How many times a message, receipt or inbound event is dispatched while a listener keeps
+   * throwing (default 8; backoff from 1 s, doubling, at most 5 min apart) before it is
+   * dead-lettered: kept in smpp_outbox_events with `dead_lettered_at` and `last_error`.
+   */
+  eventMaxAttempts?: number;
   /** The TypeORM DataSource to store messages in, by the name given to TypeOrmModule (default: the default one). */
   dataSourceName?: string;
   messages?: SmppMessagesOptions;
@@ -102,4 +129,5 @@ export interface SmppModuleOptions {
    * one process at a time (docs/operations.md). On by default; `false` keeps everything.
    */
   retention?: SmppRetentionOptions | false;
+  limits?: SmppLimitsOptions;
 }

@@ -7,6 +7,9 @@ import type { ClaimedPart, MessageStore } from '../store/message-store.js';
 import type { SubmitOutcome, SubmitResult } from '../store/receipt-store.js';
 import { CommandStatus } from '../protocol/command-status.js';
 import type { SmppTelemetry, SubmitObservation } from '../telemetry/smpp-telemetry.js';
+import { SmppBackpressureError } from '../errors.js';
+import { STORE_FAILED_STATUS } from '../store/message-state-writer.js';
+import { describeDatabaseError, isTransientDatabaseError } from '../store/transient-error.js';
 import { outcomeOfError } from './submit-outcome.js';
 
 /** Parts claimed beyond the binds' windows at most. */
@@ -15,6 +18,8 @@ const MAX_LOOKAHEAD = 200;
 export interface DispatchSettings {
   instanceId: string;
   maxAttempts: number;
+  /** Attempts to store one submit result before giving up on it. */
+  maxStoreAttempts: number;
   /** How long a claim holds before a stopped process's parts are recovered (ms). */
   claimLeaseMs: number;
   /** How often to look for parts queued by other processes or due for a retry (ms). */
@@ -148,37 +153,63 @@ export class AccountDispatcher {
       this.done++;
       this.wake?.();
     }
+    const latencyMs =
+      started === undefined || result.outcome.kind === 'requeue'
+        ? undefined
+        : performance.now() - started;
+    // The result first: host code (a telemetry listener) runs only once it is stored.
+    await this.storeResult(result);
     this.telemetry?.submit({
       account: this.account.name,
       result: observedResult(result.outcome),
-      latencyMs:
-        started === undefined || result.outcome.kind === 'requeue'
-          ? undefined
-          : performance.now() - started,
+      latencyMs,
     });
-    await this.storeResult(result);
   }
 
-  /** A result must not be lost: retry the write until the database takes it (the claim keeps the part). */
+  /**
+   * A result must not be lost: the write is retried (the claim keeps the part meanwhile), but a
+   * bounded number of times. When the database keeps refusing it (a value it will never take),
+   * the part ends `failed` with STORE_FAILED; when the database stays unreachable, the claim
+   * expires and recovery marks the part `unknown` (or re-queues it, at-least-once).
+   */
   private async storeResult(result: SubmitResult): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
+    const maxAttempts = this.settings.maxStoreAttempts;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       try {
         await this.results.add(result);
         return;
       } catch (error) {
+        lastError = error;
         if (attempt === 1)
           this.logger.error(
-            `Cannot store a submit result for "${this.account.name}": ${(error as Error).message}; retrying`,
+            `Cannot store the ${result.outcome.kind} result of part ${result.partId} of "${this.account.name}": ${describeDatabaseError(error)}; retrying`,
           );
-        if (!this.running && attempt >= 5) {
-          // Shutting down with the database away: the claim expires and recovery marks the part.
-          this.logger.error(
-            `Gave up storing a submit result of part ${result.partId} while shutting down`,
-          );
-          return;
-        }
-        await new Promise((r) => setTimeout(r, Math.min(5000, 200 * attempt)));
+        if (!this.running && attempt >= 5) break;
+        if (attempt < maxAttempts)
+          await new Promise((r) => setTimeout(r, Math.min(5000, 200 * attempt)));
       }
+    }
+    this.telemetry?.storeGiveUp({ account: this.account.name, what: 'submit-result' });
+    if (isTransientDatabaseError(lastError) || lastError instanceof SmppBackpressureError) {
+      this.logger.error(
+        `Gave up storing the result of part ${result.partId} (${describeDatabaseError(lastError)}): its claim expires and recovery marks it`,
+      );
+      return;
+    }
+    this.logger.error(
+      `Gave up storing the ${result.outcome.kind} result of part ${result.partId} after ${maxAttempts} attempts (${describeDatabaseError(lastError)}): the part is marked failed (${STORE_FAILED_STATUS})`,
+    );
+    try {
+      await this.results.add({
+        partId: result.partId,
+        account: result.account,
+        outcome: { kind: 'failed', errorCode: null, errorStatus: STORE_FAILED_STATUS },
+      });
+    } catch (error) {
+      this.logger.error(
+        `Could not mark part ${result.partId} failed either (${describeDatabaseError(error)}): its claim expires and recovery marks it`,
+      );
     }
   }
 

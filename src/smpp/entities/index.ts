@@ -4,6 +4,7 @@ import { SmppInboundMessage } from './smpp-inbound-message.entity.js';
 import { SmppMessagePart } from './smpp-message-part.entity.js';
 import { SmppMessage } from './smpp-message.entity.js';
 import { SmppOutboxEvent } from './smpp-outbox-event.entity.js';
+import { SmppQuarantinedPdu } from './smpp-quarantined-pdu.entity.js';
 import { SmppReceipt } from './smpp-receipt.entity.js';
 
 export {
@@ -13,6 +14,7 @@ export {
   SmppMessage,
   SmppMessagePart,
   SmppOutboxEvent,
+  SmppQuarantinedPdu,
   SmppReceipt,
 };
 export * from './smpp-entity.types.js';
@@ -26,4 +28,5 @@ export const SMPP_ENTITIES = [
   SmppInboundFragment,
   SmppOutboxEvent,
   SmppBindLease,
+  SmppQuarantinedPdu,
 ];

@@ -48,4 +48,8 @@ export class SmppInboundMessage {
   /** When the last fragment arrived and the message was assembled. */
   @Column({ name: 'completed_at', type: 'timestamptz', default: () => 'now()' })
   completedAt!: Date;
+
+  /** The deliver_sm as it came (header included), when a value had to be cut or cleaned to fit a column; else null. */
+  @Column({ name: 'raw_pdu', type: 'bytea', nullable: true })
+  rawPdu!: Buffer | null;
 }

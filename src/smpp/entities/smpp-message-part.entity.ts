@@ -92,7 +92,16 @@ export class SmppMessagePart {
   @Column({ name: 'claimed_until', type: 'timestamptz', nullable: true })
   claimedUntil!: Date | null;
 
-  @Column({ name: 'error_code', type: 'integer', nullable: true })
+  /** Any 32-bit command_status or receipt err code (bigint: 0xFFFFFFF0 does not fit an int). */
+  @Column({
+    name: 'error_code',
+    type: 'bigint',
+    nullable: true,
+    transformer: {
+      to: (v: number | null) => v,
+      from: (v: string | null) => (v === null ? null : Number(v)),
+    },
+  })
   errorCode!: number | null;
 
   @Column({ name: 'error_status', type: 'varchar', length: 32, nullable: true })

@@ -79,7 +79,16 @@ export class SmppMessage {
   registeredDelivery!: number;
 
   /** SMPP command_status or receipt `err` of the failure, when there is one. */
-  @Column({ name: 'error_code', type: 'integer', nullable: true })
+  /** Any 32-bit command_status or receipt err code (bigint: 0xFFFFFFF0 does not fit an int). */
+  @Column({
+    name: 'error_code',
+    type: 'bigint',
+    nullable: true,
+    transformer: {
+      to: (v: number | null) => v,
+      from: (v: string | null) => (v === null ? null : Number(v)),
+    },
+  })
   errorCode!: number | null;
 
   /** The SMPP status name (e.g. ESME_RINVDSTADR). */

@@ -83,4 +83,8 @@ export class SmppReceipt {
   /** A second receipt with the same stat for the same part (recorded, not applied again). */
   @Column({ name: 'duplicate', type: 'boolean', default: false })
   duplicate!: boolean;
+
+  /** The deliver_sm as it came (header included), when a value had to be cut or cleaned to fit a column; else null. */
+  @Column({ name: 'raw_pdu', type: 'bytea', nullable: true })
+  rawPdu!: Buffer | null;
 }

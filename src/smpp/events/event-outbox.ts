@@ -1,17 +1,33 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { rows, type SqlExecutor } from '../store/sql.js';
 import type { PendingEvent } from '../store/message-state-writer.js';
+import type { SmppTelemetry } from '../telemetry/smpp-telemetry.js';
 import {
+  InboundQuarantinedEvent,
   InboundReceivedEvent,
   MessageDeliveredEvent,
   MessageFailedEvent,
   MessageSubmittedEvent,
+  MessageUnknownEvent,
   ReceiptReceivedEvent,
   type SmppDomainEventPayload,
 } from './message-events.js';
+import {
+  claimDue,
+  DISPATCH_LEASE_MS,
+  holdForOrder,
+  LAST_ERROR_MAX,
+  markDispatched,
+  messageIdOf,
+  messagesWithEarlierPending,
+  type OutboxRow,
+  recordFailures,
+  type RetryPolicy,
+} from './outbox-queries.js';
 import type { SmppEventPublisher } from './smpp-event-publisher.js';
 import { SmppEvents, type SmppEventName } from './smpp-events.js';
+
+export { writeOutbox } from './outbox-queries.js';
 
 const PAYLOAD_CLASSES: Partial<
   Record<SmppEventName, new (fields: never) => SmppDomainEventPayload>
@@ -21,33 +37,55 @@ const PAYLOAD_CLASSES: Partial<
   [SmppEvents.MessageFailed]: MessageFailedEvent,
   [SmppEvents.ReceiptReceived]: ReceiptReceivedEvent,
   [SmppEvents.InboundReceived]: InboundReceivedEvent,
+  [SmppEvents.MessageUnknown]: MessageUnknownEvent,
+  [SmppEvents.InboundQuarantined]: InboundQuarantinedEvent,
 };
 
-/** Writes events in the transaction that made the change; call publish() after it committed. */
-export async function writeOutbox(db: SqlExecutor, events: readonly PendingEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  await db.query(
-    `INSERT INTO smpp_outbox_events (id, name, payload)
-     SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[])`,
-    [
-      events.map((e) => e.payload.eventId),
-      events.map((e) => e.name),
-      events.map((e) => JSON.stringify(e.payload)),
-    ],
-  );
+/** Events taken per claim; the pass goes on while it finds some. */
+const CLAIM_BATCH = 200;
+
+export interface EventOutboxSettings extends RetryPolicy {
+  /** This process (claims and leases are held in its name). */
+  instanceId: string;
+}
+
+export const DEFAULT_EVENT_RETRY: RetryPolicy = {
+  maxAttempts: 8,
+  initialDelayMs: 1_000,
+  maxDelayMs: 300_000,
+};
+
+interface Dispatchable {
+  id: string;
+  name: SmppEventName;
+  payload: object;
+  messageId: string | null;
 }
 
 /**
- * At-least-once delivery of domain events to the host's listeners: every event is in the outbox
- * table, committed with its change; it is marked dispatched after its listeners ran. Events of a
- * process that died before dispatching are picked up by recover() (any replica, once).
+ * At-least-once delivery of domain events to the host's listeners. Every event is in the outbox
+ * table, committed with its change, and marked dispatched only after its listeners ran without
+ * an error. A listener that throws leaves the event undispatched: it is tried again with an
+ * exponential backoff, up to `maxAttempts`, then dead-lettered (kept with its error; a telemetry
+ * observation and one log line). The writer dispatches its events at once (publish()); events of
+ * a process that died, or whose lease ran out, are taken over by any process (dispatchDue()).
+ * Listeners never run inside a transaction or while a row lock is held. A message's events are
+ * published in the order they were written: a later one waits while an earlier one is pending.
  */
 export class EventOutbox {
   private readonly logger = new Logger('SmppEventOutbox');
+  /** Per message, the end of this process's live publishing of its events (in write order). */
+  private readonly tails = new Map<string, Promise<void>>();
+  /** Events whose listeners are running in this process (never taken twice by it). */
+  private readonly running = new Set<string>();
+  private pumping: Promise<number> | undefined;
+  private kickTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly publisher: SmppEventPublisher,
+    private readonly settings: EventOutboxSettings,
+    private readonly telemetry?: SmppTelemetry,
   ) {}
 
   /** Whether events are recorded at all (only when the host has an EventEmitter). */
@@ -55,56 +93,201 @@ export class EventOutbox {
     return this.publisher.enabled;
   }
 
+  /** Publishes events this process just committed; never rejects. */
   async publish(events: readonly PendingEvent[]): Promise<void> {
     if (events.length === 0 || !this.enabled) return;
-    for (const event of events) await this.publisher.publish(event.name, event.payload);
-    await this.markDispatched(events.map((e) => e.payload.eventId));
-  }
-
-  /** Dispatches events left undispatched for longer than `olderThanMs` (their process died). */
-  async recover(olderThanMs: number, limit = 500): Promise<number> {
-    if (!this.enabled) return 0;
-    const claimed = await this.dataSource.transaction(async (em) => {
-      const found = await rows<{
-        id: string;
-        name: SmppEventName;
-        payload: Record<string, unknown>;
-      }>(
-        em,
-        `SELECT id, name, payload FROM smpp_outbox_events
-          WHERE dispatched_at IS NULL AND created_at < now() - ($1::int * interval '1 millisecond')
-          ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-        [olderThanMs, limit],
-      );
-      for (const row of found) {
-        const Payload = PAYLOAD_CLASSES[row.name];
-        if (!Payload) continue;
-        await this.publisher.publish(row.name, new Payload(row.payload as never));
-      }
-      if (found.length > 0) {
-        await em.query(
-          `UPDATE smpp_outbox_events SET dispatched_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])`,
-          [found.map((r) => r.id)],
-        );
-      }
-      return found.length;
-    });
-    if (claimed > 0)
-      this.logger.log(`Dispatched ${claimed} event(s) left over by a stopped process`);
-    return claimed;
-  }
-
-  private async markDispatched(ids: string[]): Promise<void> {
+    const keys = [...new Set(events.map(messageIdOf).filter((k): k is string => k !== null))];
+    const earlier = keys.map((k) => this.tails.get(k)).filter((p) => p !== undefined);
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    for (const k of keys) this.tails.set(k, mine);
     try {
-      await this.dataSource.query(
-        `UPDATE smpp_outbox_events SET dispatched_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])`,
-        [ids],
+      await Promise.all(earlier);
+      await this.dispatchLive(
+        events.map((e) => ({
+          id: e.payload.eventId,
+          name: e.name,
+          payload: e.payload,
+          messageId: messageIdOf(e),
+        })),
       );
     } catch (error) {
-      // They will be dispatched again by recover(): at-least-once, listeners dedupe on eventId.
+      this.logger.warn(`Event dispatch failed: ${describe(error)}; it is retried`);
+    } finally {
+      release();
+      for (const k of keys) if (this.tails.get(k) === mine) this.tails.delete(k);
+    }
+  }
+
+  /**
+   * Dispatches the events due: this process's retries, and events whose owner's lease ran out
+   * (their process stopped, or its listeners hang). Returns how many were dispatched.
+   */
+  dispatchDue(): Promise<number> {
+    if (!this.enabled) return Promise.resolve(0);
+    this.pumping ??= this.pump().finally(() => (this.pumping = undefined));
+    return this.pumping;
+  }
+
+  /** Stops the pass scheduled by a failure or a hold (the periodic one is the caller's). */
+  stop(): void {
+    clearTimeout(this.kickTimer);
+    this.kickTimer = undefined;
+  }
+
+  private async pump(): Promise<number> {
+    let dispatched = 0;
+    let taken = 0;
+    let passes = 0;
+    do {
+      const claimed = (
+        await claimDue(this.dataSource, this.settings.instanceId, CLAIM_BATCH)
+      ).filter((row) => !this.running.has(row.id));
+      taken += claimed.length;
+      if (claimed.length === 0) break;
+      const foreign = claimed.filter(
+        (row) => row.previous_owner !== this.settings.instanceId,
+      ).length;
+      if (foreign > 0)
+        this.logger.log(
+          `Dispatching ${foreign} event(s) whose process stopped (or did not dispatch them within ${DISPATCH_LEASE_MS / 1000} s)`,
+        );
+      dispatched += await this.dispatchClaimed(claimed.map(fromRow));
+      passes++;
+    } while (passes < 50);
+    if (taken > 0) this.logger.debug?.(`Dispatch pass: ${dispatched} of ${taken} event(s)`);
+    return dispatched;
+  }
+
+  private async dispatchLive(events: Dispatchable[]): Promise<void> {
+    let blocked: Set<string>;
+    const ordered = events.filter((e) => e.messageId !== null);
+    try {
+      blocked =
+        ordered.length > 0
+          ? await messagesWithEarlierPending(
+              this.dataSource,
+              ordered.map((e) => e.id),
+            )
+          : new Set();
+    } catch (error) {
+      // The database is away: their lease runs out and a later pass dispatches them in order.
       this.logger.warn(
-        `Could not mark ${ids.length} event(s) dispatched: ${(error as Error).message}`,
+        `Cannot check the order of ${events.length} event(s) (${describe(error)}); they are dispatched later`,
+      );
+      return;
+    }
+    await this.dispatchClaimed(events, blocked);
+  }
+
+  /**
+   * Runs the listeners of each event in order; a message whose event failed (or is blocked by an
+   * earlier pending one) has its later events held back. Then stores what happened.
+   */
+  private async dispatchClaimed(
+    events: Dispatchable[],
+    blocked = new Set<string>(),
+  ): Promise<number> {
+    const done: string[] = [];
+    const held: string[] = [];
+    const failed: Array<{ id: string; error: string }> = [];
+    for (const event of events) {
+      if (event.messageId !== null && blocked.has(event.messageId)) {
+        held.push(event.id);
+        continue;
+      }
+      this.running.add(event.id);
+      try {
+        await this.publisher.emit(event.name, event.payload, DISPATCH_LEASE_MS);
+        done.push(event.id);
+      } catch (error) {
+        failed.push({ id: event.id, error: boundedError(error) });
+        if (event.messageId !== null) blocked.add(event.messageId);
+      } finally {
+        this.running.delete(event.id);
+      }
+    }
+    await this.store(done, held, failed);
+    if (held.length > 0 || failed.length > 0) this.kick(held.length > 0 ? 50 : 1_000);
+    return done.length;
+  }
+
+  private async store(
+    done: string[],
+    held: string[],
+    failed: Array<{ id: string; error: string }>,
+  ): Promise<void> {
+    const owner = this.settings.instanceId;
+    try {
+      await markDispatched(this.dataSource, done);
+      await holdForOrder(this.dataSource, owner, held);
+      const rows = await recordFailures(this.dataSource, owner, failed, this.settings);
+      for (const row of rows) this.reportFailure(row, failed);
+    } catch (error) {
+      // Undispatched in the table: their lease runs out and they are dispatched again
+      // (at least once: listeners dedupe on eventId).
+      this.logger.warn(
+        `Could not record the dispatch of ${done.length + held.length + failed.length} event(s): ${describe(error)}`,
       );
     }
   }
+
+  private reportFailure(
+    row: { id: string; name: string; attempts: number; dead: boolean; retry_in_ms: number },
+    failed: Array<{ id: string; error: string }>,
+  ): void {
+    const error = failed.find((f) => f.id === row.id)?.error ?? 'unknown error';
+    this.telemetry?.event({
+      name: row.name,
+      result: row.dead ? 'dead-lettered' : 'retry',
+      attempts: row.attempts,
+    });
+    const max = this.settings.maxAttempts;
+    if (row.dead) {
+      this.logger.error(
+        `Event ${row.id} (${row.name}) dead-lettered after ${row.attempts} failed dispatch(es); last error: ${error}. It stays in smpp_outbox_events with dead_lettered_at set`,
+      );
+    } else if (row.attempts === 1) {
+      this.logger.warn(
+        `A listener of ${row.name} failed for event ${row.id} (${error}); retried in ${Math.round(row.retry_in_ms / 1000)} s (up to ${max} attempts)`,
+      );
+    } else {
+      this.logger.debug?.(
+        `Event ${row.id} (${row.name}) failed again (attempt ${row.attempts} of ${max}): ${error}`,
+      );
+    }
+  }
+
+  /** Runs a pass soon (a retry or a held event is due), besides the periodic one. */
+  private kick(ms: number): void {
+    if (this.kickTimer) return;
+    this.kickTimer = setTimeout(() => {
+      this.kickTimer = undefined;
+      void this.dispatchDue().catch((error: unknown) =>
+        this.logger.warn(`Event dispatch pass failed: ${describe(error)}`),
+      );
+    }, ms);
+    this.kickTimer.unref();
+  }
+}
+
+function fromRow(row: OutboxRow): Dispatchable {
+  const Payload = PAYLOAD_CLASSES[row.name];
+  const payload = Payload
+    ? new Payload(row.payload as never)
+    : Object.freeze({ ...row.payload, at: new Date(String(row.payload.at)) });
+  const messageId = typeof row.payload.messageId === 'string' ? row.payload.messageId : null;
+  return { id: row.id, name: row.name, payload, messageId };
+}
+
+/** A listener's error as stored: one line, no NUL or lone surrogate, bounded. */
+function boundedError(error: unknown): string {
+  const text = (describe(error) || 'a listener failed').replace(/[\0-\x1f\x7f]+/g, ' ');
+  return text
+    .slice(0, LAST_ERROR_MAX)
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -65,6 +65,41 @@ export class MessageFailedEvent extends SmppDomainEvent {
   }
 }
 
+/**
+ * A part of the message left for the SMSC but no answer came (`smpp.message.unknown`): the SMSC
+ * may or may not have it; with at-most-once delivery it is not sent again.
+ */
+export class MessageUnknownEvent extends SmppDomainEvent {
+  readonly messageId!: string;
+  readonly account!: string;
+  readonly to!: string;
+  readonly clientRef!: string | null;
+  /** Why: NO_RESPONSE (the answer never came), or what the link said. */
+  readonly errorStatus!: string | null;
+  constructor(fields: Omit<MessageUnknownEvent, never>) {
+    super();
+    assign(this, fields as unknown as Record<string, unknown>);
+  }
+}
+
+/**
+ * A deliver_sm (receipt or MO) that could never be stored, kept raw in smpp_quarantined_pdus and
+ * answered ESME_ROK so the SMSC stops re-sending it (`smpp.inbound.quarantined`). Never its text.
+ */
+export class InboundQuarantinedEvent extends SmppDomainEvent {
+  /** The row in smpp_quarantined_pdus. */
+  readonly quarantineId!: string;
+  readonly account!: string;
+  readonly systemId!: string | null;
+  readonly commandId!: number;
+  readonly sequenceNumber!: number;
+  readonly reason!: string;
+  constructor(fields: Omit<InboundQuarantinedEvent, never>) {
+    super();
+    assign(this, fields as unknown as Record<string, unknown>);
+  }
+}
+
 /** Every receipt, matched to a message or not (`smpp.receipt.received`). */
 export class ReceiptReceivedEvent extends SmppDomainEvent {
   readonly receiptId!: string;
@@ -102,5 +137,7 @@ export type SmppDomainEventPayload =
   | MessageSubmittedEvent
   | MessageDeliveredEvent
   | MessageFailedEvent
+  | MessageUnknownEvent
+  | InboundQuarantinedEvent
   | ReceiptReceivedEvent
   | InboundReceivedEvent;

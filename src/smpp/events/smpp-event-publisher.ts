@@ -35,7 +35,32 @@ export class SmppEventPublisher implements OnModuleInit {
     return this.emitter !== undefined;
   }
 
-  /** Resolves once every listener has run (or failed); never rejects. */
+  /**
+   * Resolves once every listener has run; rejects with the first listener's error, or when they
+   * have not settled within `timeoutMs`. A listener declared with `@OnEvent(name)` alone has its
+   * errors swallowed (and logged) by @nestjs/event-emitter (`suppressErrors` defaults to true):
+   * declare it with `{ suppressErrors: false }` for a failure to get the event dispatched again.
+   */
+  async emit(name: SmppEventName, payload: object, timeoutMs: number): Promise<void> {
+    const emitter = this.emitter;
+    if (!emitter) return;
+    await this.readiness?.waitUntilReady();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`listeners of ${name} did not settle within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      timer.unref();
+    });
+    try {
+      await Promise.race([emitter.emitAsync(name, payload), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Resolves once every listener has run (or failed); never rejects (events not in the outbox). */
   async publish(name: SmppEventName, payload: object): Promise<void> {
     if (!this.emitter) return;
     try {

@@ -5,8 +5,12 @@ export const SmppEvents = {
   MessageSubmitted: 'smpp.message.submitted',
   MessageDelivered: 'smpp.message.delivered',
   MessageFailed: 'smpp.message.failed',
+  /** A part's submit_sm left but its outcome is not known (no answer; never re-sent at-most-once). */
+  MessageUnknown: 'smpp.message.unknown',
   ReceiptReceived: 'smpp.receipt.received',
   InboundReceived: 'smpp.inbound.received',
+  /** A deliver_sm that could never be stored was kept raw in smpp_quarantined_pdus and acknowledged. */
+  InboundQuarantined: 'smpp.inbound.quarantined',
 } as const;
 
 export type SmppEventName = (typeof SmppEvents)[keyof typeof SmppEvents];

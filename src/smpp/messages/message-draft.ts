@@ -4,11 +4,14 @@ import { type FieldError, SmppError, SmppValidationError } from '../errors.js';
 import type { NewMessage } from '../store/message-store.js';
 import { destinationAddress, normalizeDestination, parseSender } from './address.js';
 import { planMessage } from './encoding/segmenter.js';
+import { hasLoneSurrogate } from './wire-values.js';
 import type { SendOptions, SmppMessagesOptions } from './send-options.js';
 import { MAX_VALIDITY_SECONDS, toSmppValidity } from './validity-period.js';
 
 const ENCODINGS = new Set(['auto', 'gsm7', 'ucs2', 'latin1']);
+/** The width of smpp_messages.client_ref. */
 const MAX_CLIENT_REF = 128;
+const MAX_WAIT_TIMEOUT_MS = 600_000;
 
 /**
  * Validates send() input and turns it into the message to store: every field checked, all
@@ -56,6 +59,7 @@ export function draftMessage(
   }
   const plan = collect(errors, () => {
     if (typeof input.text !== 'string') throw fieldError('text', 'required: the message text');
+    checkStorable('text', input.text);
     return planMessage(input.text, {
       encoding: ENCODINGS.has(input.encoding ?? 'auto') ? (input.encoding ?? 'auto') : 'auto',
       maxParts: options.maxParts,
@@ -73,6 +77,8 @@ export function draftMessage(
       field: 'clientRef',
       message: `expected a string of 1 to ${MAX_CLIENT_REF} characters`,
     });
+  } else if (input.clientRef !== undefined) {
+    collect(errors, () => checkStorable('clientRef', input.clientRef as string));
   }
   let validity: string | null = null;
   if (input.validityPeriod !== undefined) {
@@ -89,6 +95,20 @@ export function draftMessage(
   }
   if (input.waitFor !== undefined && input.waitFor !== 'queued' && input.waitFor !== 'submitted') {
     errors.push({ field: 'waitFor', message: `expected 'queued' or 'submitted'` });
+  }
+  if (
+    input.waitTimeoutMs !== undefined &&
+    !(
+      typeof input.waitTimeoutMs === 'number' &&
+      Number.isInteger(input.waitTimeoutMs) &&
+      input.waitTimeoutMs > 0 &&
+      input.waitTimeoutMs <= MAX_WAIT_TIMEOUT_MS
+    )
+  ) {
+    errors.push({
+      field: 'waitTimeoutMs',
+      message: `expected a whole number of ms from 1 to ${MAX_WAIT_TIMEOUT_MS}`,
+    });
   }
   if (errors.length > 0 || !account || !to || !from || !plan) throw new SmppValidationError(errors);
 
@@ -115,6 +135,16 @@ export function draftMessage(
       messagePayload: plan.messagePayload ?? null,
     })),
   };
+}
+
+/** Postgres text and jsonb take neither U+0000 nor an unpaired UTF-16 surrogate. */
+function checkStorable(field: string, value: string): void {
+  if (value.includes('\u0000')) throw fieldError(field, 'must not contain U+0000 (NUL): remove it');
+  if (hasLoneSurrogate(value))
+    throw fieldError(
+      field,
+      'contains an unpaired UTF-16 surrogate (a broken character): send well-formed Unicode',
+    );
 }
 
 function fieldError(field: string, message: string): SmppValidationError {

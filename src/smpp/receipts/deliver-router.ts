@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { DeliverContext } from '../binds/bind-manager.js';
+import { SmppBackpressureError } from '../errors.js';
+import type { EventOutbox } from '../events/event-outbox.js';
+import { fitColumn, storableText } from '../messages/wire-values.js';
 import { CommandStatus } from '../protocol/command-status.js';
 import type { InboundDeliverSm } from '../session/session.types.js';
 import type { BatchQueue } from '../store/batch-queue.js';
 import type { InboundStore } from '../store/inbound-store.js';
+import type { QuarantineStore } from '../store/quarantine-store.js';
 import type { IncomingReceipt } from '../store/receipt-store.js';
-import type { EventOutbox } from '../events/event-outbox.js';
+import { describeDatabaseError, isTransientDatabaseError } from '../store/transient-error.js';
 import {
   isDeliveryReceipt,
   parseReceipt,
@@ -14,28 +18,45 @@ import {
   type ParsedReceipt,
 } from './receipt-parser.js';
 
+/** deliver_sm handled at once by default; beyond it they are answered ESME_RX_T_APPN. */
+export const DEFAULT_MAX_DELIVERS_IN_FLIGHT = 2_000;
+const SMSC_ID_WIDTH = 64;
+const STAT_WIDTH = 8;
+const ADDRESS_WIDTH = 32;
+
 /**
  * Decides each deliver_sm's answer: a receipt or an MO message is answered ESME_ROK only after it
- * is durably stored; when the store fails the answer is ESME_RX_T_APPN, so the SMSC sends it again.
+ * is durably stored. When the database is unreachable (or this process holds too many unanswered
+ * deliver_sm) the answer is ESME_RX_T_APPN, so the SMSC sends it again; one that can never be
+ * stored (the database refuses its values) is quarantined raw and answered ESME_ROK, so the SMSC
+ * does not re-send it for ever.
  */
 export class DeliverRouter {
   private readonly logger = new Logger('SmppDeliver');
+  private inFlight = 0;
 
   constructor(
     private readonly receipts: BatchQueue<IncomingReceipt, void>,
     private readonly inbound: InboundStore,
     private readonly outbox: EventOutbox,
+    private readonly quarantine: QuarantineStore,
+    private readonly maxInFlight = DEFAULT_MAX_DELIVERS_IN_FLIGHT,
   ) {}
 
   async handle(context: DeliverContext, deliver: InboundDeliverSm): Promise<number> {
+    if (this.inFlight >= this.maxInFlight) return CommandStatus.ESME_RX_T_APPN;
+    this.inFlight++;
+    const receipt = isDeliveryReceipt(deliver.esmClass);
     try {
-      if (isDeliveryReceipt(deliver.esmClass)) {
+      if (receipt) {
+        const { parsed, fitted } = fitReceipt(parseReceipt(deliver) ?? unparsable(deliver));
         await this.receipts.add({
           id: randomUUID(),
           account: context.account.name,
           bindLabel: context.bindId,
-          parsed: parseReceipt(deliver) ?? unparsable(deliver),
+          parsed,
           deliver,
+          rawPdu: fitted || addressesTooLong(deliver) ? (deliver.raw ?? null) : null,
         });
       } else {
         const events = await this.inbound.record(context.account.name, deliver);
@@ -43,12 +64,62 @@ export class DeliverRouter {
       }
       return CommandStatus.ESME_ROK;
     } catch (error) {
+      if (error instanceof SmppBackpressureError || isTransientDatabaseError(error)) {
+        this.logger.error(
+          `Could not store a deliver_sm from ${context.bindId} (${describeDatabaseError(error)}); answered ESME_RX_T_APPN so the SMSC sends it again`,
+        );
+        return CommandStatus.ESME_RX_T_APPN;
+      }
+      return this.quarantined(context, deliver, receipt, error);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  /** A deliver_sm the database refuses for good: kept raw, acknowledged. */
+  private async quarantined(
+    context: DeliverContext,
+    deliver: InboundDeliverSm,
+    receipt: boolean,
+    error: unknown,
+  ): Promise<number> {
+    try {
+      const { events } = await this.quarantine.quarantine({
+        account: context.account.name,
+        systemId: context.account.systemId,
+        raw: deliver.raw ?? Buffer.alloc(0),
+        reason: describeDatabaseError(error),
+        kind: receipt ? 'receipt' : 'mo',
+      });
+      void this.outbox.publish(events);
+      return CommandStatus.ESME_ROK;
+    } catch (quarantineError) {
       this.logger.error(
-        `Could not store a deliver_sm from ${context.bindId} (${(error as Error).message}); answered ESME_RX_T_APPN so the SMSC sends it again`,
+        `Could not store nor quarantine a deliver_sm from ${context.bindId} (${describeDatabaseError(error)}; quarantine: ${describeDatabaseError(quarantineError)}); answered ESME_RX_T_APPN`,
       );
       return CommandStatus.ESME_RX_T_APPN;
     }
   }
+}
+
+/** The receipt's values cut and cleaned to their columns; `fitted` when one had to change. */
+function fitReceipt(parsed: ParsedReceipt): { parsed: ParsedReceipt; fitted: boolean } {
+  const smscMessageId = fitColumn(parsed.smscMessageId, SMSC_ID_WIDTH);
+  const stat = parsed.stat === null ? null : fitColumn(parsed.stat, STAT_WIDTH);
+  const rawText = storableText(parsed.rawText);
+  const fitted =
+    smscMessageId !== parsed.smscMessageId || stat !== parsed.stat || rawText !== parsed.rawText;
+  if (!fitted) return { parsed, fitted };
+  const out: ParsedReceipt = { ...parsed, smscMessageId, stat, rawText };
+  if (parsed.text !== undefined) out.text = storableText(parsed.text);
+  if (parsed.err !== undefined) out.err = storableText(parsed.err);
+  return { parsed: out, fitted };
+}
+
+function addressesTooLong(deliver: InboundDeliverSm): boolean {
+  return (
+    deliver.sourceAddr.length > ADDRESS_WIDTH || deliver.destinationAddr.length > ADDRESS_WIDTH
+  );
 }
 
 /** A receipt with no id anywhere: stored as it came (it can never match), so nothing is dropped silently. */

@@ -24,7 +24,7 @@ export interface ReceiptTextFields {
   stat?: string;
   /** `err` exactly as found (may be alphanumeric in the wild). */
   err?: string;
-  /** `err` as a number when it is all digits, else null. */
+  /** `err` as a number when it is all digits and fits an int column, else null. */
   errorCode: number | null;
   /** Everything after `text:`, trimmed (the start of the original message at most SMSCs). */
   text?: string;
@@ -38,7 +38,7 @@ export interface ParsedReceipt {
   idSource: 'tlv' | 'text';
   /** DELIVRD, UNDELIV, ... from the message_state TLV when present, else from the text; null when neither has one. */
   stat: string | null;
-  /** The text's `err` as a number, or null (absent or not numeric). */
+  /** The text's `err` as a number (null when absent, not numeric or out of range), else the network_error_code TLV's code. */
   errorCode: number | null;
   /** The text's `err` exactly as found. */
   err?: string;
@@ -68,6 +68,9 @@ const TRAILING_JUNK = /[\s\0]+$/;
 const CONTROL = /[\0-\x1f\x7f]/g;
 const ALL_DIGITS = /^\d+$/;
 const DATE_DIGITS = /^(?:\d{10}|\d{12}|\d{14})$/;
+
+/** The largest `err` stored as a number (smpp_receipts.error_code is an int). */
+const MAX_ERROR_CODE = 2_147_483_647;
 
 type FieldKey = 'id' | 'sub' | 'dlvrd' | 'submitdate' | 'donedate' | 'stat' | 'err' | 'text';
 
@@ -168,7 +171,8 @@ export function parseReceiptText(text: string): ReceiptTextFields | null {
   const err = token(found.get('err'));
   if (err !== undefined) {
     fields.err = err;
-    if (ALL_DIGITS.test(err)) fields.errorCode = Number(err);
+    // A number no int column takes (err:99999999999) is kept only as the raw `err` text.
+    if (ALL_DIGITS.test(err) && Number(err) <= MAX_ERROR_CODE) fields.errorCode = Number(err);
   }
   const body = found.get('text');
   if (body !== undefined) fields.text = body.replace(TRAILING_JUNK, '').trim();
@@ -247,7 +251,8 @@ export function parseReceipt(deliver: InboundDeliverSm): ParsedReceipt | null {
     smscMessageId,
     idSource,
     stat,
-    errorCode: fields?.errorCode ?? null,
+    // No `err` in the text: the network_error_code TLV's code is the error there is.
+    errorCode: fields?.errorCode ?? deliver.networkErrorCode?.code ?? null,
     rawText,
     finalState,
     final: finalState !== null,

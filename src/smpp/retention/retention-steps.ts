@@ -155,9 +155,7 @@ export const RETENTION_STEPS: readonly RetentionStep[] = [
     'dead-lettered events',
     'deadLetteredEventsDays',
     'smpp_outbox_events',
-    // Dead letters were never dispatched: the backlog's index (dispatched_at IS NULL) finds them.
-    `SELECT id FROM smpp_outbox_events
-      WHERE dispatched_at IS NULL AND created_at < $1 AND dead_lettered_at < $1 ORDER BY created_at`,
+    `SELECT id FROM smpp_outbox_events WHERE dead_lettered_at < $1 ORDER BY dead_lettered_at`,
     'id',
     (db) => hasColumn(db, 'smpp_outbox_events', 'dead_lettered_at'),
   ),

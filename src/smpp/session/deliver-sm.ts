@@ -82,6 +82,7 @@ function decode(raw: Buffer): InboundDeliverSm {
     dataCoding,
     shortMessage: body,
     tlvs,
+    raw,
   };
   if (udh) deliver.udh = udh;
 

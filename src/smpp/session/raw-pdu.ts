@@ -16,6 +16,8 @@ export class MalformedPduError extends Error {
 interface CaptureStore {
   raw: WeakMap<object, Buffer>;
   strict: WeakSet<object>;
+  /** PDUs framed correctly whose body the library could not parse (strict sockets only). */
+  unparsed: WeakMap<object, MalformedPduError>;
 }
 
 // Kept on the library's PDU function itself (non-enumerable), so that even two copies of this
@@ -29,13 +31,20 @@ type PduStatics = typeof smpp.PDU & { [STORE]?: CaptureStore };
  *   nothing is added to the PDU object, whose enumerable properties the library re-encodes;
  * - parse failures become MalformedPduError;
  * - on sockets marked with enableStrictFraming, a command_length below 16 is an error instead of
- *   being swallowed (0..3) or wedging the parser (4..15).
+ *   being swallowed (0..3) or wedging the parser (4..15), and a PDU whose frame is sound (16 bytes
+ *   up to the library's maximum, all of them read) but whose body cannot be parsed is handed on
+ *   as a header-only PDU (see parseErrorOf) instead of wedging the parser: it can be answered in
+ *   place and the stream goes on.
  */
 export function installRawPduCapture(): CaptureStore {
   const P = smpp.PDU as PduStatics;
   const existing = P[STORE];
   if (existing) return existing;
-  const store: CaptureStore = { raw: new WeakMap(), strict: new WeakSet() };
+  const store: CaptureStore = {
+    raw: new WeakMap(),
+    strict: new WeakSet(),
+    unparsed: new WeakMap(),
+  };
 
   const originalCommandLength = P.commandLength.bind(P);
   P.commandLength = function commandLength(stream: Readable): number | false {
@@ -64,9 +73,14 @@ export function installRawPduCapture(): CaptureStore {
     try {
       pdu = new smpp.PDU(raw);
     } catch (error) {
-      throw new MalformedPduError(`${describeHeader(raw)}: ${errorMessage(error)}`, {
+      const malformed = new MalformedPduError(`${describeHeader(raw)}: ${errorMessage(error)}`, {
         cause: error,
       });
+      // The frame is whole (its length was checked and every byte read): the next PDU starts
+      // right after it, so on our sockets the stream goes on and this one is answered in place.
+      if (!store.strict.has(stream) || raw.length < PDU_HEADER_LENGTH) throw malformed;
+      pdu = headerOnlyPdu(raw);
+      store.unparsed.set(pdu, malformed);
     }
     store.raw.set(pdu, raw);
     return pdu;
@@ -74,6 +88,34 @@ export function installRawPduCapture(): CaptureStore {
 
   Object.defineProperty(P, STORE, { value: store, enumerable: false });
   return store;
+}
+
+/**
+ * A PDU carrying only the header fields of `raw` (command, command_id, command_status,
+ * sequence_number), for a frame whose body could not be parsed. `command` is the library's name
+ * for the id, or 'unknown' (whose response() is a generic_nack).
+ */
+function headerOnlyPdu(raw: Buffer): PDU {
+  const pdu = Object.create(smpp.PDU.prototype as object) as PDU & Record<string, unknown>;
+  const commandId = raw.readUInt32BE(4);
+  pdu.command_length = raw.readUInt32BE(0);
+  pdu.command_id = commandId;
+  pdu.command_status = raw.readUInt32BE(8);
+  pdu.sequence_number = raw.readUInt32BE(12);
+  pdu.command = commandNameOf(commandId) ?? 'unknown';
+  return pdu;
+}
+
+/** The library's name of a command id (e.g. 'deliver_sm'), or undefined when it has none. */
+export function commandNameOf(commandId: number): string | undefined {
+  const defs = (smpp as unknown as { commandsById?: Record<number, { command: string }> })
+    .commandsById;
+  return defs?.[commandId]?.command;
+}
+
+/** Why the body of a soundly framed PDU could not be parsed (undefined for a parsed PDU). */
+export function parseErrorOf(pdu: PDU): MalformedPduError | undefined {
+  return installRawPduCapture().unparsed.get(pdu);
 }
 
 /** The exact bytes a PDU was parsed from (header included), if it came from a stream. */

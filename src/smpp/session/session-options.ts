@@ -59,6 +59,8 @@ export function sessionOptionIssues(o: SessionOptions): string[] {
   }
   if (o.onDeliver !== undefined && typeof o.onDeliver !== 'function')
     issues.push('onDeliver must be a function');
+  if (o.onMalformedDeliver !== undefined && typeof o.onMalformedDeliver !== 'function')
+    issues.push('onMalformedDeliver must be a function');
   return issues;
 }
 

@@ -41,6 +41,12 @@ export interface SessionOptions extends SessionTimings {
    * with the command_status it returns (0 = ESME_ROK). A throw answers ESME_RX_T_APPN.
    */
   onDeliver?: (deliver: InboundDeliverSm) => Promise<number> | number;
+  /**
+   * Called for a deliver_sm that is framed correctly but cannot be parsed, with its exact bytes
+   * (e.g. to quarantine it); the deliver_sm_resp carries the status it returns. Without it, or
+   * when it throws, the answer is ESME_RX_P_APPN (permanent: the SMSC does not re-send it).
+   */
+  onMalformedDeliver?: (raw: Buffer, error: Error) => Promise<number> | number;
   /** A label used in logs and errors ("account/bind#2"). */
   label?: string;
   /** Where the session logs (a Nest Logger fits). Passwords and message bodies are never logged. */
@@ -119,4 +125,6 @@ export interface InboundDeliverSm {
   sar?: { refNum: number; totalSegments: number; segmentSeqnum: number };
   /** Every TLV as found on the wire, by tag (vendor TLVs such as 0x1502 included). */
   tlvs: ReadonlyMap<number, Buffer>;
+  /** The whole PDU as it came (header included), kept for the quarantine. */
+  raw?: Buffer;
 }

@@ -15,8 +15,10 @@ import { CommandStatus, commandStatusName } from '../protocol/command-status.js'
 import { parseDeliverSm } from './deliver-sm.js';
 import {
   enableStrictFraming,
+  describeHeader,
   installRawPduCapture,
   MalformedPduError,
+  parseErrorOf,
   rawPduOf,
   readFirstCString,
 } from './raw-pdu.js';
@@ -406,9 +408,13 @@ export class SmppSession {
     if (this.closeEvent) return;
     this.lastActivity = performance.now();
     if (pdu.isResponse()) {
+      // A response is matched on its header alone (a submit_sm_resp's message_id is read from
+      // the raw bytes): one whose body could not be parsed settles its request all the same.
       this.onResponse(pdu);
       return;
     }
+    const unparsed = parseErrorOf(pdu);
+    if (unparsed) this.log('warn', `could not parse a request from the SMSC: ${unparsed.message}`);
     switch (pdu.command) {
       case 'enquire_link':
         this.reply(pdu.response());
@@ -471,12 +477,7 @@ export class SmppSession {
       ? parseDeliverSm(raw)
       : { ok: false as const, error: new MalformedPduError('no raw bytes') };
     if (!parsed.ok) {
-      const reason = `malformed deliver_sm from the SMSC (${parsed.error.message})`;
-      this.finish({
-        error: new ConnectionClosedError(reason, false, { cause: parsed.error }),
-        graceful: false,
-        reason,
-      });
+      this.onMalformedDeliverSm(pdu, raw ?? Buffer.alloc(0), parsed.error);
       return;
     }
     const handler = this.opts.onDeliver;
@@ -516,7 +517,50 @@ export class SmppSession {
       .catch((error: unknown) => this.log('error', `deliver_sm answer failed: ${describe(error)}`));
   }
 
-  private deliverStatus(status: unknown): number {
+  /**
+   * A deliver_sm whose frame is sound but whose body cannot be read (a truncated field or TLV, an
+   * sm_length past the end): answered in place, so the SMSC neither re-sends it for ever nor sees
+   * the bind drop. onMalformedDeliver (e.g. a quarantine) decides the status; without it, or when
+   * it fails, the answer is ESME_RX_P_APPN: SMPP 3.4 (5.1.3) defines it as the ESME's permanent
+   * error for the message, which the SMSC does not retry (ESME_RX_T_APPN would make it re-send).
+   */
+  private onMalformedDeliverSm(pdu: PDU, raw: Buffer, error: MalformedPduError): void {
+    this.log(
+      'warn',
+      `malformed deliver_sm from the SMSC (${describeHeader(raw)}, sequence ${pdu.sequence_number}: ${error.message})`,
+    );
+    const hook = this.opts.onMalformedDeliver;
+    if (!hook) {
+      this.reply(pdu.response({ command_status: CommandStatus.ESME_RX_P_APPN }));
+      return;
+    }
+    this.deliversInFlight++;
+    let result: Promise<number>;
+    try {
+      result = Promise.resolve(hook(raw, error));
+    } catch (e) {
+      result = Promise.reject(e);
+    }
+    void result
+      .then(
+        (status) => this.deliverStatus(status, CommandStatus.ESME_RX_P_APPN),
+        (e: unknown) => {
+          this.log(
+            'warn',
+            `malformed deliver_sm handler failed (${describe(e)}); answering ESME_RX_P_APPN`,
+          );
+          return CommandStatus.ESME_RX_P_APPN;
+        },
+      )
+      .then((status) => this.answerDeliver(pdu, status))
+      .finally(() => {
+        this.deliversInFlight--;
+        this.checkIdle();
+      })
+      .catch((e: unknown) => this.log('error', `deliver_sm answer failed: ${describe(e)}`));
+  }
+
+  private deliverStatus(status: unknown, otherwise: number = CommandStatus.ESME_RX_T_APPN): number {
     if (status === undefined || status === null) return CommandStatus.ESME_ROK;
     if (
       typeof status === 'number' &&
@@ -527,9 +571,9 @@ export class SmppSession {
       return status;
     this.log(
       'warn',
-      `deliver_sm handler returned ${String(status)}, not a command_status; answering ESME_RX_T_APPN`,
+      `deliver_sm handler returned ${String(status)}, not a command_status; answering ${commandStatusName(otherwise)}`,
     );
-    return CommandStatus.ESME_RX_T_APPN;
+    return otherwise;
   }
 
   private answerDeliver(pdu: PDU, status: number): void {

@@ -5,6 +5,7 @@ import { InboundReceivedEvent } from '../events/message-events.js';
 import { SmppEvents } from '../events/smpp-events.js';
 import { decodeText } from '../messages/encoding/data-coding.js';
 import { bodyBytes, concatInfo } from '../messages/inbound-decoding.js';
+import { fitColumn, storableText } from '../messages/wire-values.js';
 import type { InboundDeliverSm } from '../session/session.types.js';
 import type { PendingEvent } from './message-state-writer.js';
 import { rows, type SqlExecutor } from './sql.js';
@@ -23,7 +24,8 @@ export class InboundStore {
     private readonly recordEvents: () => boolean,
   ) {}
 
-  async record(account: string, deliver: InboundDeliverSm): Promise<PendingEvent[]> {
+  async record(account: string, received: InboundDeliverSm): Promise<PendingEvent[]> {
+    const deliver = fitAddresses(received);
     const concat = concatInfo(deliver);
     const body = bodyBytes(deliver);
     const vendorId =
@@ -92,27 +94,29 @@ export class InboundStore {
   private async complete(
     em: SqlExecutor,
     account: string,
-    deliver: InboundDeliverSm,
+    deliver: FittedDeliverSm,
     text: string,
     parts: number,
     concatRef: number | null,
     vendorId: string | null,
   ): Promise<PendingEvent[]> {
     const id = randomUUID();
+    const clean = storableText(text);
     const [row] = await rows<{ received_at: Date }>(
       em,
-      `INSERT INTO smpp_inbound_messages (id, account, source, destination, text, data_coding, parts_total, concat_ref, vendor_message_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING received_at`,
+      `INSERT INTO smpp_inbound_messages (id, account, source, destination, text, data_coding, parts_total, concat_ref, vendor_message_id, raw_pdu)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING received_at`,
       [
         id,
         account,
         deliver.sourceAddr,
         deliver.destinationAddr,
-        withoutNul(text),
+        clean,
         deliver.dataCoding,
         parts,
         concatRef,
         vendorId,
+        clean !== text || deliver.fitted ? (deliver.raw ?? null) : null,
       ],
     );
     const events: PendingEvent[] = [
@@ -124,7 +128,7 @@ export class InboundStore {
           account,
           from: deliver.sourceAddr,
           to: deliver.destinationAddr,
-          text,
+          text: clean,
           parts,
           receivedAt: row.received_at,
           at: new Date(),
@@ -136,9 +140,16 @@ export class InboundStore {
   }
 }
 
-/** Postgres text cannot hold U+0000 (a UCS2 0x0000 from a handset). */
-export function withoutNul(text: string): string {
-  return text.includes('\u0000') ? text.replaceAll('\u0000', '') : text;
+/** A deliver_sm whose addresses fit the varchar(32) columns; `fitted` when one had to be cut. */
+type FittedDeliverSm = InboundDeliverSm & { fitted: boolean };
+
+const ADDRESS_WIDTH = 32;
+
+function fitAddresses(deliver: InboundDeliverSm): FittedDeliverSm {
+  const sourceAddr = fitColumn(deliver.sourceAddr, ADDRESS_WIDTH);
+  const destinationAddr = fitColumn(deliver.destinationAddr, ADDRESS_WIDTH);
+  const fitted = sourceAddr !== deliver.sourceAddr || destinationAddr !== deliver.destinationAddr;
+  return { ...deliver, sourceAddr, destinationAddr, fitted };
 }
 
 async function exists(em: SqlExecutor, account: string, vendorId: string): Promise<boolean> {

@@ -3,6 +3,7 @@ import {
   MessageDeliveredEvent,
   MessageFailedEvent,
   MessageSubmittedEvent,
+  MessageUnknownEvent,
   type SmppDomainEventPayload,
 } from '../events/message-events.js';
 import { SmppEvents, type SmppEventName } from '../events/smpp-events.js';
@@ -28,7 +29,7 @@ interface MessageRow {
   status: MessageStatus;
   part_statuses: PartStatus[];
   smsc_ids: (string | null)[];
-  part_error_codes: (number | null)[];
+  part_error_codes: (string | number | null)[];
   part_error_statuses: (string | null)[];
 }
 
@@ -68,7 +69,9 @@ export async function refreshMessages(
     const status = aggregateStatus(row.part_statuses);
     if (status === row.status) continue;
     const failedAt = row.part_statuses.findIndex((s) => FAILURE_STATUSES.has(s));
-    const code = failedAt >= 0 ? row.part_error_codes[failedAt] : null;
+    // bigint comes back as a string; every 32-bit status is exact as a number.
+    const rawCode = failedAt >= 0 ? row.part_error_codes[failedAt] : null;
+    const code = rawCode === null || rawCode === undefined ? null : Number(rawCode);
     const errStatus = failedAt >= 0 ? row.part_error_statuses[failedAt] : null;
     const reason = failedAt >= 0 ? reasonFor(code, errStatus) : null;
     changed.push({ row, status, code, errStatus, reason });
@@ -84,7 +87,7 @@ export async function refreshMessages(
               submitted_at = CASE WHEN m.submitted_at IS NULL AND v.status NOT IN ('queued', 'submitting', 'unknown', 'failed') THEN now() ELSE m.submitted_at END,
               done_at = CASE WHEN v.status IN ('delivered', 'undeliverable', 'expired', 'rejected', 'failed') THEN now() ELSE m.done_at END,
               updated_at = now()
-         FROM unnest($1::uuid[], $2::varchar[], $3::int[], $4::varchar[], $5::text[])
+         FROM unnest($1::uuid[], $2::varchar[], $3::bigint[], $4::varchar[], $5::text[])
               AS v(id, status, error_code, error_status, error_reason)
         WHERE m.id = v.id`,
       [
@@ -99,7 +102,12 @@ export async function refreshMessages(
   return events;
 }
 
+/** error_status of a part whose submit result could not be stored after every attempt. */
+export const STORE_FAILED_STATUS = 'STORE_FAILED';
+
 function reasonFor(code: number | null, status: string | null): string | null {
+  if (status === STORE_FAILED_STATUS)
+    return "The SMSC's answer to this part could not be stored (the database refused it every time); the part may or may not have been sent.";
   if (status?.startsWith('ESME_') || status?.startsWith('0x'))
     return `The SMSC refused the message: ${status}`;
   return errorReason(code) ?? null;
@@ -142,6 +150,16 @@ function eventsFor(
     events.push({
       name: SmppEvents.MessageDelivered,
       payload: new MessageDeliveredEvent({ ...base, eventId: randomUUID(), doneAt: at }),
+    });
+  } else if (status === 'unknown') {
+    const at = row.part_statuses.indexOf('unknown');
+    events.push({
+      name: SmppEvents.MessageUnknown,
+      payload: new MessageUnknownEvent({
+        ...base,
+        eventId: randomUUID(),
+        errorStatus: at >= 0 ? row.part_error_statuses[at] : null,
+      }),
     });
   } else if (FAILURE_STATUSES.has(status)) {
     events.push({

@@ -61,7 +61,7 @@ interface MessageRow {
   status: MessageStatus;
   encoding: MessageEncoding;
   client_ref: string | null;
-  error_code: number | null;
+  error_code: string | number | null;
   error_status: string | null;
   error_reason: string | null;
   created_at: Date;
@@ -311,7 +311,8 @@ function toView(r: MessageRow): SmppMessageView {
       submittedAt: p.submitted_at ? new Date(p.submitted_at) : null,
       doneAt: p.done_at ? new Date(p.done_at) : null,
     })),
-    errorCode: r.error_code,
+    // bigint: a string from the driver.
+    errorCode: r.error_code === null ? null : Number(r.error_code),
     errorStatus: r.error_status,
     errorReason: r.error_reason,
     clientRef: r.client_ref,

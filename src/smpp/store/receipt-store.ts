@@ -7,7 +7,7 @@ import { partStateOfStat } from '../receipts/receipt-state.js';
 import { smscIdCandidates } from '../receipts/smsc-id.js';
 import type { InboundDeliverSm } from '../session/session.types.js';
 import type { ReceiptObservation, SmppTelemetry } from '../telemetry/smpp-telemetry.js';
-import { withoutNul } from './inbound-store.js';
+import { fitColumn, storableText } from '../messages/wire-values.js';
 import { refreshMessages, type PendingEvent } from './message-state-writer.js';
 import { canTransition, FINAL_STATUSES, type PartStatus } from './message-status.js';
 import { lockAccounts, rows, type SqlExecutor } from './sql.js';
@@ -18,6 +18,8 @@ export interface IncomingReceipt {
   bindLabel: string;
   parsed: ParsedReceipt;
   deliver: InboundDeliverSm;
+  /** The PDU as it came, kept when a value had to be cut or cleaned to fit (else null). */
+  rawPdu?: Buffer | null;
 }
 
 /** What a submit_sm led to, for one part. */
@@ -25,8 +27,8 @@ export type SubmitOutcome =
   | { kind: 'submitted'; smscMessageId: string }
   /** Refused for now (throttled, queue full): try again after `delayMs`. */
   | { kind: 'retry'; delayMs: number; errorCode: number; errorStatus: string }
-  /** Refused for good: the message fails. */
-  | { kind: 'failed'; errorCode: number; errorStatus: string }
+  /** Refused for good (or its result could never be stored): the message fails. */
+  | { kind: 'failed'; errorCode: number | null; errorStatus: string }
   /** It left, but no answer came: the SMSC may have it. */
   | { kind: 'unknown'; errorStatus: string }
   /** It never left this process: back to the queue as it was. */
@@ -102,7 +104,7 @@ export class ReceiptStore {
                 submitted_at = CASE WHEN v.status = 'submitted' THEN now() ELSE p.submitted_at END,
                 done_at = CASE WHEN v.status = 'failed' THEN now() ELSE p.done_at END,
                 updated_at = now()
-           FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::int[], $5::int[], $6::varchar[], $7::int[])
+           FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::int[], $5::bigint[], $6::varchar[], $7::int[])
              AS v(id, status, smsc_id, delay_ms, error_code, error_status, attempts_delta)
           -- The status test is written as a join clause ("OR v.id IS NULL" never holds): as a
           -- filter on p alone it is estimated at ~1 row (statistics rarely catch parts in flight)
@@ -336,7 +338,7 @@ class PartChanges {
               error_status = CASE WHEN v.status IN ('undeliverable', 'expired', 'rejected', 'failed', 'unknown') AND v.status <> p.status THEN v.stat ELSE p.error_status END,
               done_at = CASE WHEN v.status IN ('delivered', 'undeliverable', 'expired', 'rejected', 'failed') AND p.done_at IS NULL THEN now() ELSE p.done_at END,
               updated_at = now()
-         FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::int[]) AS v(id, status, stat, error_code)
+         FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::bigint[]) AS v(id, status, stat, error_code)
         WHERE p.id = v.id`,
         [
           partIds,
@@ -357,24 +359,26 @@ async function insertReceipts(
 ): Promise<void> {
   await em.query(
     `INSERT INTO smpp_receipts (id, account, smsc_message_id, stat, error_code, network_error_code, final, raw_text,
-                                tlvs, source_addr, destination_addr, bind_label)
+                                tlvs, source_addr, destination_addr, bind_label, raw_pdu)
      SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::int[], $6::jsonb[],
-                          $7::boolean[], $8::text[], $9::jsonb[], $10::varchar[], $11::varchar[], $12::varchar[])`,
+                          $7::boolean[], $8::text[], $9::jsonb[], $10::varchar[], $11::varchar[], $12::varchar[],
+                          $13::bytea[])`,
     [
       receipts.map((r) => r.id),
       receipts.map((r) => r.account),
-      receipts.map((r) => r.parsed.smscMessageId.slice(0, 64)),
-      receipts.map((r) => (r.parsed.stat ?? '').slice(0, 8)),
+      receipts.map((r) => fitColumn(r.parsed.smscMessageId, 64)),
+      receipts.map((r) => fitColumn(r.parsed.stat ?? '', 8)),
       receipts.map((r) => r.parsed.errorCode),
       receipts.map((r) =>
         r.parsed.networkErrorCode ? JSON.stringify(r.parsed.networkErrorCode) : null,
       ),
       receipts.map((r) => r.parsed.final),
-      receipts.map((r) => withoutNul(r.parsed.rawText)),
+      receipts.map((r) => storableText(r.parsed.rawText)),
       receipts.map((r) => JSON.stringify(tlvsAsHex(r.deliver.tlvs))),
-      receipts.map((r) => r.deliver.sourceAddr.slice(0, 32)),
-      receipts.map((r) => r.deliver.destinationAddr.slice(0, 32)),
-      receipts.map((r) => r.bindLabel.slice(0, 64)),
+      receipts.map((r) => fitColumn(r.deliver.sourceAddr, 32)),
+      receipts.map((r) => fitColumn(r.deliver.destinationAddr, 32)),
+      receipts.map((r) => fitColumn(r.bindLabel, 64)),
+      receipts.map((r) => r.rawPdu ?? null),
     ],
   );
 }

@@ -1,0 +1,181 @@
+import { rows, type SqlExecutor } from '../store/sql.js';
+import type { PendingEvent } from '../store/message-state-writer.js';
+import type { SmppEventName } from './smpp-events.js';
+
+/** How long a writer (or a process that took an event over) owns its dispatch, ms. */
+export const DISPATCH_LEASE_MS = 30_000;
+/** The longest a last_error is kept (the column's width). */
+export const LAST_ERROR_MAX = 500;
+
+/** An event taken from the table for a dispatch. */
+export interface OutboxRow {
+  id: string;
+  name: SmppEventName;
+  payload: Record<string, unknown>;
+  attempts: number;
+  seq: string;
+  /** Who held it before this claim (null: its writer); another process means it was taken over. */
+  previous_owner: string | null;
+}
+
+/** A failed dispatch as stored: dead when its attempts ran out. */
+export interface FailedRow {
+  id: string;
+  name: SmppEventName;
+  attempts: number;
+  dead: boolean;
+  retry_in_ms: number;
+}
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  /** Delay after the first failure, doubled after each further one, ms. */
+  initialDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** The message an event is about, if any (its ordering key). */
+export function messageIdOf(event: { payload: object }): string | null {
+  const id = (event.payload as { messageId?: unknown }).messageId;
+  return typeof id === 'string' ? id : null;
+}
+
+/**
+ * Writes events in the transaction that made the change; call EventOutbox.publish() after it
+ * committed. The writer owns their dispatch for DISPATCH_LEASE_MS; after that (the writer died,
+ * or its listeners hang) any process may take them over.
+ */
+export async function writeOutbox(db: SqlExecutor, events: readonly PendingEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await db.query(
+    `INSERT INTO smpp_outbox_events (id, name, payload, message_id, claimed_until)
+     SELECT v.id, v.name, v.payload, v.message_id, now() + $5::int * interval '1 millisecond'
+       FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[], $4::uuid[])
+            WITH ORDINALITY AS v(id, name, payload, message_id, n)
+      ORDER BY v.n`,
+    [
+      events.map((e) => e.payload.eventId),
+      events.map((e) => e.name),
+      events.map((e) => JSON.stringify(e.payload)),
+      events.map(messageIdOf),
+      DISPATCH_LEASE_MS,
+    ],
+  );
+}
+
+/**
+ * Messages among `ids`' that have an earlier event not dispatched yet (nor dead-lettered): their
+ * later events must wait for it.
+ */
+export async function messagesWithEarlierPending(
+  db: SqlExecutor,
+  ids: readonly string[],
+): Promise<Set<string>> {
+  const found = await rows<{ message_id: string }>(
+    db,
+    `SELECT DISTINCT b.message_id
+       FROM smpp_outbox_events b
+       JOIN smpp_outbox_events e
+         ON e.message_id = b.message_id AND e.seq < b.seq
+        AND e.dispatched_at IS NULL AND e.dead_lettered_at IS NULL
+      WHERE b.id = ANY($1::uuid[]) AND b.message_id IS NOT NULL AND NOT (e.id = ANY($1::uuid[]))`,
+    [ids],
+  );
+  return new Set(found.map((r) => r.message_id));
+}
+
+/**
+ * Takes up to `limit` events due for a dispatch, in a statement of its own (the row locks last
+ * only as long as it): this process's own events whose retry is due, and any whose owner's lease
+ * ran out. An event whose message has an earlier event still pending is left for later.
+ */
+export function claimDue(db: SqlExecutor, owner: string, limit: number): Promise<OutboxRow[]> {
+  return rows<OutboxRow>(
+    db,
+    `WITH due AS (
+       SELECT c.id, c.claimed_by AS previous_owner FROM smpp_outbox_events c
+        WHERE c.dispatched_at IS NULL AND c.dead_lettered_at IS NULL
+          AND ((c.claimed_by = $1 AND c.next_attempt_at <= now())
+               OR COALESCE(c.claimed_until, '-infinity') < now())
+          AND NOT EXISTS (
+                SELECT 1 FROM smpp_outbox_events e
+                 WHERE e.message_id = c.message_id AND e.seq < c.seq
+                   AND e.dispatched_at IS NULL AND e.dead_lettered_at IS NULL)
+        ORDER BY c.seq
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED)
+     UPDATE smpp_outbox_events o
+        SET claimed_by = $1, claimed_until = now() + $3::int * interval '1 millisecond'
+       FROM due WHERE o.id = due.id
+     RETURNING o.id, o.name, o.payload, o.attempts, o.seq, due.previous_owner`,
+    [owner, limit, DISPATCH_LEASE_MS],
+  ).then((found) => found.sort((a, b) => Number(BigInt(a.seq) - BigInt(b.seq))));
+}
+
+export async function markDispatched(db: SqlExecutor, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.query(
+    `UPDATE smpp_outbox_events SET dispatched_at = now(), attempts = attempts + 1
+      WHERE id = ANY($1::uuid[]) AND dispatched_at IS NULL`,
+    [ids],
+  );
+}
+
+/** Events this process holds back (an earlier event of their message is pending): due at once. */
+export async function holdForOrder(
+  db: SqlExecutor,
+  owner: string,
+  ids: readonly string[],
+): Promise<void> {
+  if (ids.length === 0) return;
+  await db.query(
+    `UPDATE smpp_outbox_events
+        SET claimed_by = $2, next_attempt_at = now(),
+            claimed_until = now() + $3::int * interval '1 millisecond'
+      WHERE id = ANY($1::uuid[]) AND dispatched_at IS NULL`,
+    [ids, owner, DISPATCH_LEASE_MS],
+  );
+}
+
+/**
+ * Records failed dispatches: one more attempt, the error, the next attempt after an exponential
+ * backoff (with jitter), or dead-lettered once the attempts ran out.
+ */
+export function recordFailures(
+  db: SqlExecutor,
+  owner: string,
+  failures: ReadonlyArray<{ id: string; error: string }>,
+  policy: RetryPolicy,
+): Promise<FailedRow[]> {
+  if (failures.length === 0) return Promise.resolve([]);
+  return rows<FailedRow>(
+    db,
+    `WITH f AS (
+       SELECT o.id,
+              o.attempts + 1 >= $4 AS dead,
+              round(least($6::float8, $5::float8 * power(2, least(o.attempts, 30)))
+                    * (0.75 + random() / 2))::int AS delay_ms
+         FROM smpp_outbox_events o
+         JOIN unnest($1::uuid[]) AS v(id) ON v.id = o.id
+        WHERE o.dispatched_at IS NULL)
+     UPDATE smpp_outbox_events o
+        SET attempts = o.attempts + 1,
+            last_error = left(v.error, ${LAST_ERROR_MAX}),
+            claimed_by = $3,
+            next_attempt_at = now() + f.delay_ms * interval '1 millisecond',
+            claimed_until = now() + (f.delay_ms + $7::int) * interval '1 millisecond',
+            dead_lettered_at = CASE WHEN f.dead THEN now() END
+       FROM f, unnest($1::uuid[], $2::text[]) AS v(id, error)
+      WHERE o.id = f.id AND v.id = f.id
+     RETURNING o.id, o.name, o.attempts, f.dead, f.delay_ms AS retry_in_ms`,
+    [
+      failures.map((f) => f.id),
+      failures.map((f) => f.error),
+      owner,
+      policy.maxAttempts,
+      policy.initialDelayMs,
+      policy.maxDelayMs,
+      DISPATCH_LEASE_MS,
+    ],
+  );
+}
