@@ -62,6 +62,7 @@ export {
 } from './events/message-events.js';
 export {
   SmppTelemetry,
+  type EventDispatchObservation,
   type QuarantineObservation,
   type ReceiptObservation,
   type StoreGiveUpObservation,

@@ -139,7 +139,10 @@ export class SmppMessaging implements OnModuleInit {
       this.quarantineStore,
       this.options.limits.maxDeliversInFlight,
     );
-    this.binds.setDeliverHandler((context, deliver) => router.handle(context, deliver));
+    this.binds.setDeliverHandler(
+      (context, deliver) => router.handle(context, deliver),
+      (context, raw, error) => router.handleMalformed(context, raw, error),
+    );
     for (const account of this.options.accounts) {
       this.dispatchers.set(
         account.name,

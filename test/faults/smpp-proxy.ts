@@ -14,7 +14,15 @@ export interface ProxiedConnection {
    * above) are kept from the SMSC.
    */
   readonly answered: Map<number, { commandId: number; status: number }>;
+  /** command_status of every deliver_sm_resp the client sent, counted. */
+  readonly deliverAnswers: Map<number, number>;
 }
+
+/**
+ * Rewrites one whole PDU of the SMSC's stream: returns the PDUs to send instead (none drops it,
+ * two of them duplicate it), or undefined to pass it through.
+ */
+export type PduRewrite = (pdu: Buffer) => Buffer[] | undefined;
 
 /** Injected PDUs use sequence numbers from here (far above anything either side sends). */
 export const ANSWER_FLOOR = 0x7a000000;
@@ -40,6 +48,8 @@ export class SmppProxy {
   private nextId = 1;
   readonly connections: ProxiedConnection[] = [];
   port = 0;
+  /** Applied to every PDU from the SMSC to the client, while set. */
+  rewrite?: PduRewrite;
 
   constructor(private readonly targetPort: number) {}
 
@@ -64,6 +74,20 @@ export class SmppProxy {
     );
   }
 
+  /** Whole PDUs, each passed through `rewrite` when it is set. */
+  private rewritten(pdus: Buffer): Buffer {
+    const rewrite = this.rewrite;
+    if (!rewrite) return pdus;
+    const out: Buffer[] = [];
+    for (let offset = 0; offset < pdus.length;) {
+      const length = pdus.readUInt32BE(offset);
+      const pdu = pdus.subarray(offset, offset + length);
+      out.push(...(rewrite(pdu) ?? [pdu]));
+      offset += length;
+    }
+    return Buffer.concat(out);
+  }
+
   private accept(client: Socket): void {
     const upstream = connect(this.targetPort, '127.0.0.1');
     let buffered: Buffer = Buffer.alloc(0);
@@ -76,6 +100,7 @@ export class SmppProxy {
         if (!connection.closed && client.writable) client.write(bytes);
       },
       answered: new Map(),
+      deliverAnswers: new Map(),
     };
     let fromClient: Buffer = Buffer.alloc(0);
     this.connections.push(connection);
@@ -97,6 +122,10 @@ export class SmppProxy {
         const length = fromClient.readUInt32BE(offset);
         if (length < 16 || fromClient.length - offset < length) break;
         const sequence = fromClient.readUInt32BE(offset + 12);
+        if (fromClient.readUInt32BE(offset + 4) === 0x80000005) {
+          const status = fromClient.readUInt32BE(offset + 8);
+          connection.deliverAnswers.set(status, (connection.deliverAnswers.get(status) ?? 0) + 1);
+        }
         if (sequence >= ANSWER_FLOOR) {
           connection.answered.set(sequence, {
             commandId: fromClient.readUInt32BE(offset + 4),
@@ -119,7 +148,7 @@ export class SmppProxy {
         offset += length;
       }
       if (offset > 0) {
-        client.write(buffered.subarray(0, offset));
+        client.write(this.rewritten(buffered.subarray(0, offset)));
         buffered = buffered.subarray(offset);
       }
     });

@@ -2,6 +2,7 @@ import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/com
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import {
   BindManager,
+  type EventDispatchObservation,
   type QuarantineObservation,
   type ReceiptObservation,
   type StoreGiveUpObservation,
@@ -106,6 +107,15 @@ export class SmppMetrics implements OnModuleInit, OnModuleDestroy {
     registers: [this.registry],
   });
 
+  private readonly eventFailures = new Counter({
+    name: 'smpp_event_dispatch_failures_total',
+    help: 'Domain event dispatches whose listener threw: retry (dispatched again later) or dead-lettered (attempts exhausted, kept in smpp_outbox_events)',
+    labelNames: ['event', 'result'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly onEventFailure = (o: EventDispatchObservation) =>
+    this.eventFailures.inc({ event: o.name, result: o.result });
   private readonly onQuarantine = (o: QuarantineObservation) =>
     this.quarantined.inc({ account: o.account, kind: o.kind });
   private readonly onStoreGiveUp = (o: StoreGiveUpObservation) =>
@@ -187,6 +197,7 @@ export class SmppMetrics implements OnModuleInit, OnModuleDestroy {
     this.telemetry.on('quarantine', this.onQuarantine);
     this.telemetry.on('storeGiveUp', this.onStoreGiveUp);
     this.telemetry.on('unknown', this.onUnknown);
+    this.telemetry.on('event', this.onEventFailure);
   }
 
   onModuleDestroy(): void {
@@ -195,6 +206,7 @@ export class SmppMetrics implements OnModuleInit, OnModuleDestroy {
     this.telemetry.off('quarantine', this.onQuarantine);
     this.telemetry.off('storeGiveUp', this.onStoreGiveUp);
     this.telemetry.off('unknown', this.onUnknown);
+    this.telemetry.off('event', this.onEventFailure);
   }
 
   /** The Prometheus text exposition. */

@@ -25,6 +25,13 @@ export type DeliverHandler = (
   deliver: InboundDeliverSm,
 ) => Promise<number>;
 
+/** Decides the deliver_sm_resp status of a deliver_sm whose body cannot be read (its exact bytes). */
+export type MalformedDeliverHandler = (
+  context: DeliverContext,
+  raw: Buffer,
+  error: Error,
+) => Promise<number>;
+
 export class BindTimeoutError extends SmppError {
   readonly code = 'SMPP_BIND_TIMEOUT';
   constructor(readonly waitingFor: string[]) {
@@ -43,6 +50,7 @@ export class BindManager {
   private readonly accounts = new Map<string, ResolvedAccount>();
   private readonly transmitWaiters = new Map<string, Set<() => void>>();
   private deliverHandler?: DeliverHandler;
+  private malformedDeliverHandler?: MalformedDeliverHandler;
   private started = false;
 
   constructor(
@@ -69,6 +77,7 @@ export class BindManager {
                 onUp: (slot) => this.onUp(slot),
                 onDown: (slot, reason) => this.onDown(slot, reason),
                 onDeliver: (slot, deliver) => this.onDeliver(slot, deliver),
+                onMalformedDeliver: (slot, raw, error) => this.onMalformedDeliver(slot, raw, error),
               },
               this.logger,
             ),
@@ -111,8 +120,9 @@ export class BindManager {
     for (const waiters of this.transmitWaiters.values()) for (const wake of waiters) wake();
   }
 
-  setDeliverHandler(handler: DeliverHandler): void {
+  setDeliverHandler(handler: DeliverHandler, malformed?: MalformedDeliverHandler): void {
     this.deliverHandler = handler;
+    this.malformedDeliverHandler = malformed;
   }
 
   account(name: string): ResolvedAccount | undefined {
@@ -208,6 +218,16 @@ export class BindManager {
         reason,
         new Date(),
       ),
+    );
+  }
+
+  private async onMalformedDeliver(slot: BindSlot, raw: Buffer, error: Error): Promise<number> {
+    // Nothing to keep it in yet: a permanent refusal (the SMSC does not re-send it for ever).
+    if (!this.malformedDeliverHandler) return CommandStatus.ESME_RX_P_APPN;
+    return this.malformedDeliverHandler(
+      { account: slot.account, bindId: `${slot.id}@${this.options.instanceId}` },
+      raw,
+      error,
     );
   }
 

@@ -14,6 +14,8 @@ export interface BindSlotHooks {
   onUp(slot: BindSlot): void;
   onDown(slot: BindSlot, reason: string): void;
   onDeliver(slot: BindSlot, deliver: InboundDeliverSm): Promise<number>;
+  /** A deliver_sm framed correctly whose body cannot be read (its exact bytes). */
+  onMalformedDeliver?(slot: BindSlot, raw: Buffer, error: Error): Promise<number>;
 }
 
 /**
@@ -239,6 +241,9 @@ export class BindSlot {
       label: this.id,
       logger: this.logger,
       onDeliver: (deliver: InboundDeliverSm) => this.hooks.onDeliver(this, deliver),
+      onMalformedDeliver: this.hooks.onMalformedDeliver
+        ? (raw: Buffer, error: Error) => this.hooks.onMalformedDeliver!(this, raw, error)
+        : undefined,
     };
   }
 

@@ -282,6 +282,7 @@ function fromRow(row: OutboxRow): Dispatchable {
 
 /** A listener's error as stored: one line, no NUL or lone surrogate, bounded. */
 function boundedError(error: unknown): string {
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
   const text = (describe(error) || 'a listener failed').replace(/[\0-\x1f\x7f]+/g, ' ');
   return text
     .slice(0, LAST_ERROR_MAX)

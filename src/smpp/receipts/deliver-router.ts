@@ -76,6 +76,31 @@ export class DeliverRouter {
     }
   }
 
+  /**
+   * A deliver_sm whose body cannot be read at all (a truncated field or TLV in a sound frame):
+   * kept raw in the quarantine and answered ESME_ROK. When even that fails: ESME_RX_T_APPN while
+   * the database is away (it is re-sent and quarantined later), else ESME_RX_P_APPN (permanent).
+   */
+  async handleMalformed(context: DeliverContext, raw: Buffer, error: Error): Promise<number> {
+    try {
+      const { events } = await this.quarantine.quarantine({
+        account: context.account.name,
+        systemId: context.account.systemId,
+        raw,
+        reason: `unreadable deliver_sm: ${error.message}`,
+        kind: 'pdu',
+      });
+      void this.outbox.publish(events);
+      return CommandStatus.ESME_ROK;
+    } catch (quarantineError) {
+      const transient = isTransientDatabaseError(quarantineError);
+      this.logger.error(
+        `Could not quarantine an unreadable deliver_sm from ${context.bindId} (${describeDatabaseError(quarantineError)}); answered ${transient ? 'ESME_RX_T_APPN' : 'ESME_RX_P_APPN'}`,
+      );
+      return transient ? CommandStatus.ESME_RX_T_APPN : CommandStatus.ESME_RX_P_APPN;
+    }
+  }
+
   /** A deliver_sm the database refuses for good: kept raw, acknowledged. */
   private async quarantined(
     context: DeliverContext,
