@@ -67,7 +67,7 @@ export async function pipelineRates(
         console.log(`all queued after ${(performance.now() - started).toFixed(0)} ms`);
     });
     // Generous on a shared, loaded machine: the rate is measured, the timeout only ends a stuck run.
-    const timeoutMs = Math.max(120_000, total * 30);
+    const timeoutMs = Math.max(180_000, total * 60);
     const [submittedAt, receivedAt] = await profiled('pipeline', async () => [
       await app.waitForCount('smpp.message.submitted', warm + total, timeoutMs),
       await app.waitForCount('smpp.message.delivered', warm + total, timeoutMs),
