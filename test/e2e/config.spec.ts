@@ -26,6 +26,10 @@ describe('validateServiceEnv', () => {
     expect(validateServiceEnv({})).toEqual({
       port: 3000,
       databaseUrl: undefined,
+      databasePoolSize: 10,
+      auth: { apiKeys: [], allowUnauthenticated: false },
+      rateLimitPerMinute: 600,
+      log: { format: undefined, level: 'log' },
       smpp: expect.objectContaining({
         simulator: true,
         region: 'sg',
@@ -39,6 +43,11 @@ describe('validateServiceEnv', () => {
     const env = validateServiceEnv({
       PORT: '8080',
       DATABASE_URL: 'postgres://app:pw@db:5432/sms',
+      DATABASE_POOL_SIZE: '20',
+      API_KEYS: `key-one-0123456789, sha256:${'ab'.repeat(32)}`,
+      RATE_LIMIT_PER_MINUTE: '120',
+      LOG_FORMAT: 'JSON',
+      LOG_LEVEL: 'info',
       SMPP_SYSTEM_ID: 'acme_sg',
       SMPP_PASSWORD: 'p w:8x8!',
       SMPP_REGION: 'EU',
@@ -54,6 +63,13 @@ describe('validateServiceEnv', () => {
     expect(env).toEqual({
       port: 8080,
       databaseUrl: 'postgres://app:pw@db:5432/sms',
+      databasePoolSize: 20,
+      auth: {
+        apiKeys: ['key-one-0123456789', `sha256:${'ab'.repeat(32)}`],
+        allowUnauthenticated: false,
+      },
+      rateLimitPerMinute: 120,
+      log: { format: 'json', level: 'log' },
       smpp: {
         simulator: false,
         systemId: 'acme_sg',
@@ -62,6 +78,7 @@ describe('validateServiceEnv', () => {
         host: undefined,
         port: undefined,
         tls: true,
+        tlsFiles: { ca: undefined, cert: undefined, key: undefined, servername: undefined },
         binds: { transmitters: 2, receivers: 2 },
         submitsPerSecond: 37.5,
         window: 20,
@@ -80,6 +97,7 @@ describe('validateServiceEnv', () => {
       SMPP_SYSTEM_ID: 'smppuser',
       SMPP_PASSWORD: 'secret',
       SMPP_TRANSCEIVERS: '3',
+      ALLOW_UNAUTHENTICATED: 'true',
     });
     expect(env.smpp).toMatchObject({
       simulator: false,
@@ -94,6 +112,7 @@ describe('validateServiceEnv', () => {
     const env = {
       PORT: 'eighty',
       DATABASE_URL: 'mysql://root:hunter2@db/x',
+      API_KEYS: 'short-Key',
       SMPP_SYSTEM_ID: 'an-id-that-is-far-too-long',
       SMPP_PASSWORD: 'TopSecret123',
       SMPP_REGION: 'us',
@@ -118,6 +137,7 @@ describe('validateServiceEnv', () => {
     expect(list).toHaveLength(Object.keys(env).length);
     expect(message).not.toContain('TopSecret123');
     expect(message).not.toContain('hunter2');
+    expect(message).not.toContain('short-Key');
     expect(message).toContain('SMPP_PASSWORD: at most 8 characters (SMPP 3.4), got 12');
     expect(message).toContain('SMPP_REGION: expected sg, eu or id, got "us"');
     expect(message).toContain('See .env.example');
@@ -125,10 +145,13 @@ describe('validateServiceEnv', () => {
 
   it.each([
     [
-      { SMPP_HOST: 'smsc.example' },
+      { SMPP_HOST: 'smsc.example', ALLOW_UNAUTHENTICATED: 'true' },
       ['SMPP_SYSTEM_ID: required when SMPP_HOST is set', 'SMPP_PASSWORD: required'],
     ],
-    [{ SMPP_SYSTEM_ID: 'acme' }, ['SMPP_PASSWORD: required with SMPP_SYSTEM_ID']],
+    [
+      { SMPP_SYSTEM_ID: 'acme', API_KEYS: 'a-long-enough-api-key' },
+      ['SMPP_PASSWORD: required with SMPP_SYSTEM_ID'],
+    ],
     [{ SMPP_PASSWORD: 'secret' }, ['SMPP_PASSWORD: set without SMPP_SYSTEM_ID']],
     [
       { SMPP_TRANSCEIVERS: '1', SMPP_TRANSMITTERS: '1', SMPP_RECEIVERS: '1' },
@@ -141,6 +164,23 @@ describe('validateServiceEnv', () => {
     ],
     [{ SMPP_TRANSMITTERS: '0', SMPP_RECEIVERS: '0' }, ['SMPP_TRANSMITTERS: at least one bind']],
     [{ SMPP_DEFAULT_SENDER: '+0123456789' }, ['SMPP_DEFAULT_SENDER: the sender "+0123456789"']],
+    [
+      { SMPP_HOST: 'smsc.example', SMPP_SYSTEM_ID: 'acme', SMPP_PASSWORD: 'secret' },
+      ['API_KEYS: required with a real SMSC'],
+    ],
+    [
+      { SMPP_TLS: 'false', SMPP_TLS_SERVERNAME: 'smsc.example' },
+      ['SMPP_TLS_SERVERNAME: set with SMPP_TLS=false'],
+    ],
+    [{ SMPP_TLS_CA_FILE: '/nonexistent/ca.pem' }, ['SMPP_TLS_CA_FILE: cannot read the file']],
+    [
+      { SMPP_TLS_CERT_FILE: '/etc/hostname' },
+      ['SMPP_TLS_CERT_FILE: a client certificate needs both'],
+    ],
+    [
+      { LOG_FORMAT: 'xml', LOG_LEVEL: 'loud' },
+      ['LOG_FORMAT: expected json or pretty', 'LOG_LEVEL: expected'],
+    ],
   ])('%j -> %j', (env, expected) => {
     const list = problems(env);
     expect(list).toHaveLength(expected.length);
@@ -162,11 +202,46 @@ describe('validateServiceEnv', () => {
     ]);
   });
 
-  it('redacts the password of a database URL', () => {
-    expect(redactDatabaseUrl('postgres://app:s3cret@db:5432/sms')).toBe(
-      'postgres://app@db:5432/sms',
+  it('shows a database URL as host:port/database only (no user, password or parameters)', () => {
+    expect(redactDatabaseUrl('postgres://app:s3cret@db:5432/sms')).toBe('db:5432/sms');
+    expect(redactDatabaseUrl('postgres://app@db/sms?password=s3cret&sslmode=require')).toBe(
+      'db:5432/sms',
     );
-    expect(redactDatabaseUrl('postgres://db/sms')).toBe('postgres://db/sms');
+  });
+
+  it('secure by default: a real SMSC needs API keys, unless ALLOW_UNAUTHENTICATED=true; the simulator needs none', () => {
+    const smsc = { SMPP_HOST: 'smsc.example', SMPP_SYSTEM_ID: 'acme', SMPP_PASSWORD: 'secret' };
+    expect(problems(smsc)).toEqual([expect.stringMatching(/^API_KEYS: required with a real SMSC/)]);
+    expect(validateServiceEnv({ ...smsc, ALLOW_UNAUTHENTICATED: 'true' }).auth).toEqual({
+      apiKeys: [],
+      allowUnauthenticated: true,
+    });
+    expect(validateServiceEnv({ ...smsc, API_KEYS: 'k-0123456789abcdef' }).auth.apiKeys).toEqual([
+      'k-0123456789abcdef',
+    ]);
+    expect(validateServiceEnv({}).auth.apiKeys).toEqual([]);
+    expect(problems({ API_KEYS: 'sha256:not-hex' })).toEqual([
+      expect.stringMatching(/^API_KEYS: each key is at least 16 characters/),
+    ]);
+  });
+
+  it('reads the TLS files of SMPP_TLS_*', () => {
+    const env = validateServiceEnv({
+      SMPP_HOST: 'smsc.example',
+      SMPP_SYSTEM_ID: 'acme',
+      SMPP_PASSWORD: 'secret',
+      API_KEYS: 'k-0123456789abcdef',
+      SMPP_TLS_CA_FILE: '/etc/hostname',
+      SMPP_TLS_CERT_FILE: '/etc/hostname',
+      SMPP_TLS_KEY_FILE: '/etc/hostname',
+      SMPP_TLS_SERVERNAME: 'smsc.example.com',
+    });
+    expect(env.smpp.tlsFiles).toEqual({
+      ca: '/etc/hostname',
+      cert: '/etc/hostname',
+      key: '/etc/hostname',
+      servername: 'smsc.example.com',
+    });
   });
 
   it('.env.example lists every variable', () => {
@@ -181,6 +256,7 @@ describe('createServiceApp with a bad environment', () => {
     const logs = new RecordingLogger();
     const env = {
       SMPP_HOST: 'smsc.example',
+      API_KEYS: 'k-0123456789abcdef',
       SMPP_PASSWORD: 'Pa55word',
       SMPP_TLS: 'sometimes',
       SMPP_REGION: 'mars',

@@ -73,9 +73,19 @@ describe('an SMSC from the environment, with fewer binds than wanted', () => {
     );
   });
 
-  it('/health is degraded (200) while one of two binds is missing, with why', async () => {
+  it('/health is degraded (200) while one of two binds is missing; /health/details says why', async () => {
+    const open = await eventually(async () => {
+      const r = await http<{ status: string; accounts: Record<string, string> }>(
+        service.url,
+        '/health',
+        { apiKey: null },
+      );
+      return r.body.status === 'degraded' ? r : null;
+    }, 'degraded');
+    expect(open.status).toBe(200);
+    expect(open.body.accounts).toEqual({ default: 'degraded' });
     const res = await eventually(async () => {
-      const r = await http<HealthBody>(service.url, '/health');
+      const r = await http<HealthBody>(service.url, '/health/details');
       return r.body.status === 'degraded' ? r : null;
     }, 'degraded');
     expect(res.status).toBe(200);
@@ -115,7 +125,7 @@ describe('an SMSC from the environment, with fewer binds than wanted', () => {
     ).toBe(2);
     const texts = {
       logs: service.logs.text(),
-      health: (await http(service.url, '/health')).text,
+      health: (await http(service.url, '/health/details')).text,
       metrics: (await http(service.url, '/metrics')).text,
     };
     expect(texts.logs).toContain('ESME_RBINDFAIL');

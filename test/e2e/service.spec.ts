@@ -55,8 +55,12 @@ describe('reference service over HTTP (zero-config SMPP)', () => {
 
   const post = (json: unknown) => http<MessageBody & ErrorBody>(base, '/messages', { json });
   const get = (id: string) => http<MessageBody & ErrorBody>(base, `/messages/${id}`);
-  const health = () => http<HealthBody>(base, '/health');
-  const live = () => http<HealthBody>(base, '/health/live');
+  const health = () => http<HealthBody>(base, '/health/details');
+  const publicHealth = () =>
+    http<{ status: string; accounts: Record<string, string>; database: string }>(base, '/health', {
+      apiKey: null,
+    });
+  const live = () => http<HealthBody>(base, '/health/live', { apiKey: null });
   const storedMessages = async () =>
     (
       (await service.db.dataSource.query('SELECT count(*)::int AS n FROM smpp_messages')) as Array<{
@@ -80,7 +84,8 @@ describe('reference service over HTTP (zero-config SMPP)', () => {
     const text = service.logs.text();
     expect(text).toContain(`HTTP API : ${base}`);
     expect(text).toContain(`in-process SMSC simulator on 127.0.0.1:${sim.port}`);
-    expect(text).toMatch(/Database : postgres:\/\/postgres@127\.0\.0\.1:\d+\/smpp_t_/);
+    expect(text).toMatch(/Database : 127\.0\.0\.1:\d+\/smpp_t_\S+ \(pool 10\)/);
+    expect(text).toContain('Auth     : 1 API key(s) (API_KEYS), 600 requests/minute per key');
   });
 
   it('POST /messages -> 202 with the stored message; GET until delivered', async () => {
@@ -183,21 +188,28 @@ describe('reference service over HTTP (zero-config SMPP)', () => {
     expect(await storedMessages()).toBe(before);
   });
 
-  it('400 for a body that is not JSON', async () => {
+  it('400 for a body that is not JSON, in the same errors[] shape', async () => {
     const res = await http<ErrorBody>(base, '/messages', { method: 'POST', raw: '{"to": "+65' });
     expect(res.status).toBe(400);
-    expect(res.body.statusCode).toBe(400);
+    expect(res.body).toEqual({
+      statusCode: 400,
+      message: 'Invalid request',
+      errors: [{ field: 'body', message: expect.stringMatching(/^not valid JSON/) }],
+    });
   });
 
-  it('an existing clientRef -> 200 with the existing message, sent once', async () => {
+  it('an existing clientRef -> 200 with the existing message, sent once; with another text -> 409', async () => {
     const body = { to: '+6591234501', text: 'Order 42 shipped', clientRef: 'order-42' };
     const first = await post(body);
     expect(first.status).toBe(202);
     sentIds.push(first.body.id);
-    const again = await post({ ...body, text: 'a different text is not sent either' });
+    const again = await post(body);
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(first.body.id);
     expect(again.body.clientRef).toBe('order-42');
+    const other = await post({ ...body, text: 'a different text is not sent either' });
+    expect(other.status).toBe(409);
+    expect(other.body).toMatchObject({ existingId: first.body.id, fields: ['text'] });
     await eventually(
       async () => (await get(first.body.id)).body.status === 'delivered',
       'delivered',
@@ -214,7 +226,14 @@ describe('reference service over HTTP (zero-config SMPP)', () => {
     expect(missing.body).toMatchObject({ statusCode: 404 });
   });
 
-  it('/health is 200 with the smpp and database details', async () => {
+  it('/health is 200 with statuses only, for anyone; /health/details has the details', async () => {
+    const open = await publicHealth();
+    expect(open.status).toBe(200);
+    expect(open.body).toEqual({ status: 'ok', accounts: { default: 'up' }, database: 'up' });
+    expect(open.text).not.toContain('smppuser');
+    expect(open.text).not.toContain('127.0.0.1');
+    expect((await http(base, '/health/details', { apiKey: null })).status).toBe(401);
+
     const res = await health();
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('ok');
@@ -232,7 +251,7 @@ describe('reference service over HTTP (zero-config SMPP)', () => {
         },
       },
     });
-    expect((await live()).body).toEqual({ status: 'ok', info: {}, error: {}, details: {} });
+    expect((await live()).body).toEqual({ status: 'ok' });
   });
 
   it('/health flips to 503 when the SMSC drops every bind and refuses new ones, and back; /health/live stays 200', async () => {
@@ -247,6 +266,13 @@ describe('reference service over HTTP (zero-config SMPP)', () => {
     expect(down.body.status).toBe('error');
     expect(down.body.error?.smpp).toMatchObject({ status: 'down' });
     expect(down.body.details.database).toMatchObject({ status: 'up' });
+    const openDown = await publicHealth();
+    expect(openDown.status).toBe(503);
+    expect(openDown.body).toEqual({
+      status: 'error',
+      accounts: { default: 'down' },
+      database: 'up',
+    });
     expect(down.body.details.smpp).toMatchObject({
       accounts: { default: { status: 'down', canSend: false, bound: { transceiver: 0 } } },
     });

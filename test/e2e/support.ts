@@ -11,6 +11,9 @@ export { eventually } from '../support/smpp-app.js';
 
 export { RecordingLogger } from '../support/recording-logger.js';
 
+/** The API key every test service accepts (API_KEYS), and that http() sends by default. */
+export const TEST_API_KEY = 'test-api-key-0123456789abcdef';
+
 export interface TestService extends ServiceApp {
   db: TestDatabase;
   logs: RecordingLogger;
@@ -21,7 +24,7 @@ export interface TestService extends ServiceApp {
 /**
  * The real service (createServiceApp, as main.ts runs it) on a fresh database of the test server
  * (migrations run by the service itself), listening on a free port. Zero-config SMPP unless `env`
- * names an SMSC.
+ * names an SMSC. API_KEYS is TEST_API_KEY unless `env` sets API_KEYS (an empty value: none).
  */
 export async function startTestService(
   env: Env = {},
@@ -32,7 +35,7 @@ export async function startTestService(
   let service: ServiceApp;
   try {
     service = await createServiceApp({
-      env: { PORT: '0', DATABASE_URL: db.url, ...env },
+      env: { PORT: '0', DATABASE_URL: db.url, API_KEYS: TEST_API_KEY, ...env },
       logger: logs,
     });
   } catch (error) {
@@ -59,13 +62,21 @@ export interface HttpResult<T = unknown> {
   body: T;
 }
 
-/** fetch + JSON (when the response is JSON). */
+/** fetch + JSON (when the response is JSON); sends TEST_API_KEY unless `apiKey` says otherwise (null: none). */
 export async function http<T = unknown>(
   base: string,
   path: string,
-  init: { method?: string; json?: unknown; raw?: string; headers?: Record<string, string> } = {},
+  init: {
+    method?: string;
+    json?: unknown;
+    raw?: string;
+    headers?: Record<string, string>;
+    apiKey?: string | null;
+  } = {},
 ): Promise<HttpResult<T>> {
   const headers: Record<string, string> = { ...init.headers };
+  const apiKey = init.apiKey === undefined ? TEST_API_KEY : init.apiKey;
+  if (apiKey !== null) headers.authorization ??= `Bearer ${apiKey}`;
   let body: string | undefined;
   if (init.json !== undefined) {
     body = JSON.stringify(init.json);

@@ -5,9 +5,17 @@ import type { SmppAccountOptions } from '../../smpp/index.js';
  * any) are started. Held by @nestjs/config's ConfigService; the modules read it from there.
  */
 export interface ServiceConfig {
-  http: { port: number };
+  http: {
+    port: number;
+    /** API_KEYS entries (plain or sha256:<hex>); empty: no authentication. */
+    apiKeys: string[];
+    /** Why there is no authentication, when there is none (for the banner). */
+    unauthenticated?: 'simulator' | 'allowed';
+    rateLimitPerMinute: number;
+  };
   database: {
     url: string;
+    poolSize: number;
     /** Set when the service started its own embedded Postgres. */
     embedded?: { dataDir: string; port: number };
   };

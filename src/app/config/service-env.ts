@@ -1,13 +1,81 @@
 /**
  * The reference service's configuration, from environment variables. `validateServiceEnv` checks
- * every variable and throws ONE error naming every bad one (the password is never echoed); it has
- * the shape of @nestjs/config's `validate` option.
+ * every variable against one schema (zod) plus the rules that tie variables together, and throws
+ * ONE error naming every bad one (secrets are never echoed); it has the shape of @nestjs/config's
+ * `validate` option.
  */
-import { SmppValidationError } from '../../smpp/errors.js';
-import type { SmppBindsOptions, SmppRegion } from '../../smpp/index.js';
-import { parseSender } from '../../smpp/messages/address.js';
+import { accessSync, constants } from 'node:fs';
+import { z } from 'zod';
+import type { SmppBindsOptions } from '../../smpp/index.js';
+import { API_KEY_MIN_LENGTH, isHashedApiKey } from '../auth/api-keys.js';
+import {
+  boolean,
+  list,
+  oneOf,
+  optional,
+  positiveNumber,
+  postgresUrl,
+  secret,
+  sender,
+  text,
+  wholeNumber,
+} from './env-schema.js';
 
 export type Env = Record<string, string | undefined>;
+
+const MAX_BINDS = 4;
+
+const readableFile = () =>
+  optional(
+    z.string().refine(
+      (path) => {
+        try {
+          accessSync(path, constants.R_OK);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { error: (i) => `cannot read the file ${JSON.stringify(i.input)}` },
+    ),
+  );
+
+/** One line per variable: adding a variable is adding a line (and a line in .env.example). */
+const ENV_SCHEMA = z.object({
+  PORT: wholeNumber(0, 65_535),
+  DATABASE_URL: postgresUrl(),
+  DATABASE_POOL_SIZE: wholeNumber(1, 100),
+  API_KEYS: list(),
+  ALLOW_UNAUTHENTICATED: boolean(),
+  RATE_LIMIT_PER_MINUTE: wholeNumber(1, 1_000_000),
+  LOG_FORMAT: oneOf(['json', 'pretty']),
+  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'log', 'info', 'debug', 'verbose']),
+  SMPP_SYSTEM_ID: text(15),
+  SMPP_PASSWORD: secret(8),
+  SMPP_REGION: oneOf(['sg', 'eu', 'id']),
+  SMPP_HOST: text(255),
+  SMPP_PORT: wholeNumber(1, 65_535),
+  SMPP_TLS: boolean(),
+  SMPP_TLS_CA_FILE: readableFile(),
+  SMPP_TLS_CERT_FILE: readableFile(),
+  SMPP_TLS_KEY_FILE: readableFile(),
+  SMPP_TLS_SERVERNAME: text(255),
+  SMPP_TRANSCEIVERS: wholeNumber(1, MAX_BINDS),
+  SMPP_TRANSMITTERS: wholeNumber(0, MAX_BINDS),
+  SMPP_RECEIVERS: wholeNumber(0, MAX_BINDS),
+  SMPP_SUBMITS_PER_SECOND: positiveNumber(10_000),
+  SMPP_WINDOW: wholeNumber(1, 1_000),
+  SMPP_ENQUIRE_LINK_MS: wholeNumber(1_000, 3_600_000),
+  SMPP_RESPONSE_TIMEOUT_MS: wholeNumber(100, 600_000),
+  SMPP_DEFAULT_SENDER: sender(),
+});
+
+type ParsedEnv = z.infer<typeof ENV_SCHEMA>;
+
+/** Every variable the service reads (the ones .env.example lists), in the order problems are listed. */
+export const SERVICE_ENV_VARIABLES = Object.keys(ENV_SCHEMA.shape) as Array<keyof ParsedEnv>;
+
+export type LogLevelName = 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 
 /** The validated environment. Absent optional variables stay undefined (the module's defaults apply). */
 export interface ServiceEnv {
@@ -15,6 +83,17 @@ export interface ServiceEnv {
   port: number;
   /** DATABASE_URL; undefined: zero-config embedded Postgres under .data/pg. */
   databaseUrl?: string;
+  /** DATABASE_POOL_SIZE: connections of this process (default 10). */
+  databasePoolSize: number;
+  auth: {
+    /** API_KEYS: plain keys or `sha256:<hex>`; empty: no authentication. */
+    apiKeys: string[];
+    /** ALLOW_UNAUTHENTICATED: a real SMSC without API keys is accepted (a gateway authenticates). */
+    allowUnauthenticated: boolean;
+  };
+  /** RATE_LIMIT_PER_MINUTE: requests per API key (or per client address without keys). Default 600. */
+  rateLimitPerMinute: number;
+  log: { format?: 'json' | 'pretty'; level: LogLevelName };
   smpp: SmppEnv;
 }
 
@@ -23,10 +102,12 @@ export interface SmppEnv {
   simulator: boolean;
   systemId?: string;
   password?: string;
-  region: SmppRegion;
+  region: 'sg' | 'eu' | 'id';
   host?: string;
   port?: number;
   tls?: boolean;
+  /** SMPP_TLS_*: files to read and the name to verify (TLS only). */
+  tlsFiles: { ca?: string; cert?: string; key?: string; servername?: string };
   binds?: SmppBindsOptions;
   submitsPerSecond?: number;
   window?: number;
@@ -34,26 +115,6 @@ export interface SmppEnv {
   responseTimeoutMs?: number;
   defaultSender?: string;
 }
-
-/** Every variable the service reads (the ones .env.example lists). */
-export const SERVICE_ENV_VARIABLES = [
-  'PORT',
-  'DATABASE_URL',
-  'SMPP_SYSTEM_ID',
-  'SMPP_PASSWORD',
-  'SMPP_REGION',
-  'SMPP_HOST',
-  'SMPP_PORT',
-  'SMPP_TLS',
-  'SMPP_TRANSCEIVERS',
-  'SMPP_TRANSMITTERS',
-  'SMPP_RECEIVERS',
-  'SMPP_SUBMITS_PER_SECOND',
-  'SMPP_WINDOW',
-  'SMPP_ENQUIRE_LINK_MS',
-  'SMPP_RESPONSE_TIMEOUT_MS',
-  'SMPP_DEFAULT_SENDER',
-] as const;
 
 /** The configuration is invalid; `problems` has one line per bad variable. */
 export class EnvValidationError extends Error {
@@ -67,62 +128,78 @@ export class EnvValidationError extends Error {
   }
 }
 
-const REGIONS: readonly SmppRegion[] = ['sg', 'eu', 'id'];
-const MAX_BINDS = 4;
-
 /** Validates the environment; throws EnvValidationError listing every bad variable. */
 export function validateServiceEnv(raw: Env): ServiceEnv {
+  // Variable by variable, so that the rules below see every good value even when others are bad.
   const problems: string[] = [];
-  const read = new Reader(raw, problems);
+  const e: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(ENV_SCHEMA.shape)) {
+    const result = schema.safeParse(raw[name]);
+    if (result.success) e[name] = result.data;
+    else problems.push(...result.error.issues.map((i) => `${name}: ${i.message}`));
+  }
+  return checkedEnv(e as ParsedEnv, raw, problems);
+}
 
-  const port = read.integer('PORT', 0, 65_535) ?? 3000;
-  const databaseUrl = read.databaseUrl('DATABASE_URL');
+function checkedEnv(e: ParsedEnv, raw: Env, problems: string[]): ServiceEnv {
+  const has = (name: keyof ParsedEnv) => (raw[name]?.trim() ?? '') !== '';
 
-  const systemId = read.text('SMPP_SYSTEM_ID', 15);
-  const password = read.secret('SMPP_PASSWORD', 8);
-  const host = read.text('SMPP_HOST', 255);
-  const simulator = !read.has('SMPP_HOST') && !read.has('SMPP_SYSTEM_ID');
+  const simulator = !has('SMPP_HOST') && !has('SMPP_SYSTEM_ID');
   if (!simulator) {
-    if (!read.has('SMPP_SYSTEM_ID')) {
+    if (!has('SMPP_SYSTEM_ID'))
       problems.push(
         'SMPP_SYSTEM_ID: required when SMPP_HOST is set (leave both unset to use the built-in simulator)',
       );
-    }
-    if (!read.has('SMPP_PASSWORD')) problems.push('SMPP_PASSWORD: required with SMPP_SYSTEM_ID');
-  } else if (read.has('SMPP_PASSWORD')) {
+    if (!has('SMPP_PASSWORD')) problems.push('SMPP_PASSWORD: required with SMPP_SYSTEM_ID');
+  } else if (has('SMPP_PASSWORD')) {
     problems.push(
       'SMPP_PASSWORD: set without SMPP_SYSTEM_ID; set both (or neither, to use the built-in simulator)',
     );
   }
+  const binds = checkBinds(e, has, problems);
+  checkTlsFiles(e, has, problems);
+  const apiKeys = e.API_KEYS ?? [];
+  for (const key of apiKeys) {
+    if (key.startsWith('sha256:') ? !isHashedApiKey(key) : key.length < API_KEY_MIN_LENGTH)
+      problems.push(
+        `API_KEYS: each key is at least ${API_KEY_MIN_LENGTH} characters, or sha256:<64 hex digits> (one is not; keys are never shown)`,
+      );
+  }
+  if (!simulator && apiKeys.length === 0 && !e.ALLOW_UNAUTHENTICATED) {
+    problems.push(
+      'API_KEYS: required with a real SMSC (anyone who reaches the port could send SMS billed to the account); set API_KEYS, or ALLOW_UNAUTHENTICATED=true when a gateway in front authenticates',
+    );
+  }
 
-  const region = read.oneOf('SMPP_REGION', REGIONS) ?? 'sg';
-  const smppPort = read.integer('SMPP_PORT', 1, 65_535);
-  const tls = read.boolean('SMPP_TLS');
-  const binds = readBinds(read, problems);
-  const submitsPerSecond = read.positiveNumber('SMPP_SUBMITS_PER_SECOND', 10_000);
-  const window = read.integer('SMPP_WINDOW', 1, 1_000);
-  const enquireLinkMs = read.integer('SMPP_ENQUIRE_LINK_MS', 1_000, 3_600_000);
-  const responseTimeoutMs = read.integer('SMPP_RESPONSE_TIMEOUT_MS', 100, 600_000);
-  const defaultSender = read.sender('SMPP_DEFAULT_SENDER');
-
-  if (problems.length > 0) throw new EnvValidationError(problems);
+  if (problems.length > 0) throw new EnvValidationError(inVariableOrder(problems));
+  const level = e.LOG_LEVEL === 'info' ? 'log' : (e.LOG_LEVEL ?? 'log');
   return {
-    port,
-    databaseUrl,
+    port: e.PORT ?? 3000,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE ?? 10,
+    auth: { apiKeys, allowUnauthenticated: e.ALLOW_UNAUTHENTICATED ?? false },
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 600,
+    log: { format: e.LOG_FORMAT, level },
     smpp: {
       simulator,
-      systemId,
-      password,
-      region,
-      host,
-      port: smppPort,
-      tls,
+      systemId: e.SMPP_SYSTEM_ID,
+      password: e.SMPP_PASSWORD,
+      region: e.SMPP_REGION ?? 'sg',
+      host: e.SMPP_HOST,
+      port: e.SMPP_PORT,
+      tls: e.SMPP_TLS,
+      tlsFiles: {
+        ca: e.SMPP_TLS_CA_FILE,
+        cert: e.SMPP_TLS_CERT_FILE,
+        key: e.SMPP_TLS_KEY_FILE,
+        servername: e.SMPP_TLS_SERVERNAME,
+      },
       binds,
-      submitsPerSecond,
-      window,
-      enquireLinkMs,
-      responseTimeoutMs,
-      defaultSender,
+      submitsPerSecond: e.SMPP_SUBMITS_PER_SECOND,
+      window: e.SMPP_WINDOW,
+      enquireLinkMs: e.SMPP_ENQUIRE_LINK_MS,
+      responseTimeoutMs: e.SMPP_RESPONSE_TIMEOUT_MS,
+      defaultSender: e.SMPP_DEFAULT_SENDER,
     },
   };
 }
@@ -135,162 +212,78 @@ export function unknownSmppVariables(raw: Env): string[] {
   );
 }
 
-/** A database URL fit for a log line: the password removed. */
+/** A database URL fit for a log line: host:port/database only (no user, password or parameters). */
 export function redactDatabaseUrl(url: string): string {
   try {
     const parsed = new URL(url);
-    if (parsed.password) parsed.password = '';
-    return parsed.toString();
+    return `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
   } catch {
     return '(unparseable URL)';
   }
 }
 
-function readBinds(read: Reader, problems: string[]): SmppBindsOptions | undefined {
-  const transceivers = read.integer('SMPP_TRANSCEIVERS', 1, MAX_BINDS);
-  const transmitters = read.integer('SMPP_TRANSMITTERS', 0, MAX_BINDS);
-  const receivers = read.integer('SMPP_RECEIVERS', 0, MAX_BINDS);
-  const split = read.has('SMPP_TRANSMITTERS') || read.has('SMPP_RECEIVERS');
-  if (read.has('SMPP_TRANSCEIVERS') && split) {
+function inVariableOrder(problems: string[]): string[] {
+  const rank = (p: string) => SERVICE_ENV_VARIABLES.indexOf(p.split(':')[0] as keyof ParsedEnv);
+  return problems
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => rank(a.p) - rank(b.p) || a.i - b.i)
+    .map(({ p }) => p);
+}
+
+function checkBinds(
+  e: ParsedEnv,
+  has: (name: keyof ParsedEnv) => boolean,
+  problems: string[],
+): SmppBindsOptions | undefined {
+  const split = has('SMPP_TRANSMITTERS') || has('SMPP_RECEIVERS');
+  if (has('SMPP_TRANSCEIVERS') && split) {
     problems.push(
       'SMPP_TRANSCEIVERS: give either SMPP_TRANSCEIVERS or SMPP_TRANSMITTERS + SMPP_RECEIVERS, not both',
     );
     return undefined;
   }
-  if (split) {
-    if (!read.has('SMPP_TRANSMITTERS'))
-      problems.push('SMPP_TRANSMITTERS: required with SMPP_RECEIVERS (0 or more)');
-    if (!read.has('SMPP_RECEIVERS'))
-      problems.push('SMPP_RECEIVERS: required with SMPP_TRANSMITTERS (0 or more)');
-    if (transmitters === undefined || receivers === undefined) return undefined;
-    if (transmitters + receivers === 0) {
-      problems.push(
-        'SMPP_TRANSMITTERS: at least one bind is needed (SMPP_TRANSMITTERS + SMPP_RECEIVERS is 0)',
-      );
-      return undefined;
-    }
-    if (transmitters + receivers > MAX_BINDS) {
-      problems.push(
-        `SMPP_TRANSMITTERS: ${transmitters} transmitters + ${receivers} receivers = ${transmitters + receivers} binds; 8x8 allows ${MAX_BINDS} per system_id across all processes`,
-      );
-      return undefined;
-    }
-    return { transmitters, receivers };
-  }
-  return transceivers === undefined ? undefined : { transceivers };
-}
-
-/** Reads one variable at a time and records what is wrong with it. */
-class Reader {
-  constructor(
-    private readonly env: Env,
-    private readonly problems: string[],
-  ) {}
-
-  /** Set and not blank. */
-  has(name: string): boolean {
-    return (this.env[name]?.trim() ?? '') !== '';
-  }
-
-  private value(name: string): string | undefined {
-    const v = this.env[name]?.trim();
-    return v === undefined || v === '' ? undefined : v;
-  }
-
-  private bad(name: string, expected: string, got?: string): undefined {
-    this.problems.push(
-      `${name}: expected ${expected}${got === undefined ? '' : `, got ${JSON.stringify(got)}`}`,
+  if (!split)
+    return e.SMPP_TRANSCEIVERS === undefined ? undefined : { transceivers: e.SMPP_TRANSCEIVERS };
+  if (!has('SMPP_TRANSMITTERS'))
+    problems.push('SMPP_TRANSMITTERS: required with SMPP_RECEIVERS (0 or more)');
+  if (!has('SMPP_RECEIVERS'))
+    problems.push('SMPP_RECEIVERS: required with SMPP_TRANSMITTERS (0 or more)');
+  const transmitters = e.SMPP_TRANSMITTERS;
+  const receivers = e.SMPP_RECEIVERS;
+  if (transmitters === undefined || receivers === undefined) return undefined;
+  if (transmitters + receivers === 0) {
+    problems.push(
+      'SMPP_TRANSMITTERS: at least one bind is needed (SMPP_TRANSMITTERS + SMPP_RECEIVERS is 0)',
     );
     return undefined;
   }
-
-  integer(name: string, min: number, max: number): number | undefined {
-    const v = this.value(name);
-    if (v === undefined) return undefined;
-    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
-      return this.bad(name, `a whole number from ${min} to ${max}`, v);
-    }
-    return Number(v);
+  if (transmitters + receivers > MAX_BINDS) {
+    problems.push(
+      `SMPP_TRANSMITTERS: ${transmitters} transmitters + ${receivers} receivers = ${transmitters + receivers} binds; 8x8 allows ${MAX_BINDS} per system_id across all processes`,
+    );
+    return undefined;
   }
+  return { transmitters, receivers };
+}
 
-  positiveNumber(name: string, max: number): number | undefined {
-    const v = this.value(name);
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!/^\d+(\.\d+)?$/.test(v) || n <= 0 || n > max)
-      return this.bad(name, `a number above 0, at most ${max}`, v);
-    return n;
+function checkTlsFiles(
+  e: ParsedEnv,
+  has: (name: keyof ParsedEnv) => boolean,
+  problems: string[],
+): void {
+  const tlsVariables = [
+    'SMPP_TLS_CA_FILE',
+    'SMPP_TLS_CERT_FILE',
+    'SMPP_TLS_KEY_FILE',
+    'SMPP_TLS_SERVERNAME',
+  ] as const;
+  if (e.SMPP_TLS === false) {
+    for (const name of tlsVariables.filter(has))
+      problems.push(`${name}: set with SMPP_TLS=false; TLS options need TLS`);
   }
-
-  boolean(name: string): boolean | undefined {
-    const v = this.value(name)?.toLowerCase();
-    if (v === undefined) return undefined;
-    if (['true', '1', 'yes', 'on'].includes(v)) return true;
-    if (['false', '0', 'no', 'off'].includes(v)) return false;
-    return this.bad(name, 'true or false', this.env[name]);
-  }
-
-  oneOf<T extends string>(name: string, values: readonly T[]): T | undefined {
-    const v = this.value(name)?.toLowerCase();
-    if (v === undefined) return undefined;
-    if ((values as readonly string[]).includes(v)) return v as T;
-    return this.bad(name, values.join(', ').replace(/, ([^,]*)$/, ' or $1'), this.env[name]);
-  }
-
-  text(name: string, maxLength: number): string | undefined {
-    const v = this.value(name);
-    if (v === undefined) return undefined;
-    if (v.length > maxLength) return this.bad(name, `at most ${maxLength} characters`, v);
-    if (!/^[\x21-\x7e]+$/.test(v))
-      return this.bad(name, 'printable ASCII characters without spaces', v);
-    return v;
-  }
-
-  /** Like text(), but the value is never echoed in an error. Not trimmed: spaces may be part of it. */
-  secret(name: string, maxLength: number): string | undefined {
-    const v = this.env[name];
-    if (v === undefined || v === '') return undefined;
-    if (v.length > maxLength) {
-      this.problems.push(`${name}: at most ${maxLength} characters (SMPP 3.4), got ${v.length}`);
-      return undefined;
-    }
-    if (!/^[\x20-\x7e]+$/.test(v)) {
-      this.problems.push(`${name}: only printable ASCII characters are allowed`);
-      return undefined;
-    }
-    return v;
-  }
-
-  /** The same rules as send()'s `from`. */
-  sender(name: string): string | undefined {
-    const v = this.value(name);
-    if (v === undefined) return undefined;
-    try {
-      parseSender(v);
-      return v;
-    } catch (error) {
-      if (!(error instanceof SmppValidationError)) throw error;
-      this.problems.push(`${name}: ${error.errors.map((e) => e.message).join('; ')}`);
-      return undefined;
-    }
-  }
-
-  databaseUrl(name: string): string | undefined {
-    const v = this.value(name);
-    if (v === undefined) return undefined;
-    let url: URL | undefined;
-    try {
-      url = new URL(v);
-    } catch {
-      url = undefined;
-    }
-    if (!url || !['postgres:', 'postgresql:'].includes(url.protocol) || !url.hostname) {
-      // The URL may hold a password: never echo it.
-      this.problems.push(
-        `${name}: expected a Postgres URL such as postgres://user:password@host:5432/database`,
-      );
-      return undefined;
-    }
-    return v;
+  if (has('SMPP_TLS_CERT_FILE') !== has('SMPP_TLS_KEY_FILE')) {
+    problems.push(
+      'SMPP_TLS_CERT_FILE: a client certificate needs both SMPP_TLS_CERT_FILE and SMPP_TLS_KEY_FILE',
+    );
   }
 }

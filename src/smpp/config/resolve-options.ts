@@ -1,9 +1,11 @@
 import { hostname } from 'node:os';
-import { SmppConfigError } from '../errors.js';
+import { SmppConfigError, SmppValidationError } from '../errors.js';
+import { parseSender } from '../messages/address.js';
 import type { BindMode } from '../session/session.types.js';
 import { isStorableText } from '../messages/wire-values.js';
 import { DEFAULTS } from './defaults.js';
 import { SMPP_PLAIN_PORT, SMPP_REGION_HOSTS, SMPP_TLS_PORT } from './regions.js';
+import { checkTlsPolicy } from './tls-policy.js';
 import type { ResolvedAccount, ResolvedLimits, ResolvedReconnect } from './resolved-options.js';
 import type { SmppMessagesOptions } from '../messages/send-options.js';
 import { type ResolvedRetention, resolveRetention } from '../retention/retention-options.js';
@@ -183,7 +185,10 @@ function resolveAccount(
   if (typeof tlsIn !== 'boolean' && (typeof tlsIn !== 'object' || tlsIn === null)) {
     issues.push(`${label}.tls: expected true, false or TLS options, got ${show(a.tls)}`);
   }
-  const tls = tlsIn === false ? false : tlsIn === true ? {} : tlsIn;
+  const tls =
+    tlsIn === false
+      ? false
+      : checkTlsPolicy(typeof tlsIn === 'object' && tlsIn !== null ? tlsIn : {}, label, issues);
   const port = a.port ?? (tls === false ? SMPP_PLAIN_PORT : SMPP_TLS_PORT);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     issues.push(`${label}.port: expected a port from 1 to 65535, got ${show(a.port)}`);
@@ -235,6 +240,14 @@ function resolveAccount(
     issues.push(
       `${label}.defaultSender: expected a sender id (up to 11 letters/digits, or a number), got ${show(a.defaultSender)}`,
     );
+  } else if (a.defaultSender !== undefined) {
+    // Checked as send() checks `from`, so a bad default fails at startup, not on every send.
+    try {
+      parseSender(a.defaultSender);
+    } catch (error) {
+      if (!(error instanceof SmppValidationError)) throw error;
+      for (const e of error.errors) issues.push(`${label}.defaultSender: ${e.message}`);
+    }
   }
 
   const maxQueued = a.maxQueued ?? DEFAULT_MAX_QUEUED;

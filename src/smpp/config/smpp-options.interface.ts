@@ -2,7 +2,7 @@ import type { BindAllocator } from '../binds/bind-allocator.js';
 import type { PostgresBindAllocatorOptions } from '../binds/postgres-bind-allocator.js';
 import type { SmppMessagesOptions } from '../messages/send-options.js';
 import type { SmppRetentionOptions } from '../retention/retention-options.js';
-import type { SessionTlsOptions } from '../session/session.types.js';
+import type { SmppTlsOptions } from './tls-policy.js';
 
 export type SmppRegion = 'sg' | 'eu' | 'id';
 
@@ -24,8 +24,11 @@ export interface SmppAccountOptions {
   host?: string;
   /** Overrides the port (default 2776 with TLS, 2775 without). */
   port?: number;
-  /** TLS (default true). An object gives CA, servername, client certificate, ... */
-  tls?: boolean | SessionTlsOptions;
+  /**
+   * TLS (default true: TLS 1.2 or later, certificate verified). An object gives CA, servername,
+   * client certificate, ...; a minVersion below TLSv1.2 needs `allowInsecureProtocols: true`.
+   */
+  tls?: boolean | SmppTlsOptions;
   /** Binds this process wants for the account (default one transceiver). */
   binds?: SmppBindsOptions;
   /** Binds allowed for the system_id across ALL processes (8x8: 4). */

@@ -34,6 +34,8 @@ const ADDRESS_WIDTH = 32;
 export class DeliverRouter {
   private readonly logger = new Logger('SmppDeliver');
   private inFlight = 0;
+  private refusedSinceLog = 0;
+  private lastRefusalLog = 0;
 
   constructor(
     private readonly receipts: BatchQueue<IncomingReceipt, void>,
@@ -44,7 +46,10 @@ export class DeliverRouter {
   ) {}
 
   async handle(context: DeliverContext, deliver: InboundDeliverSm): Promise<number> {
-    if (this.inFlight >= this.maxInFlight) return CommandStatus.ESME_RX_T_APPN;
+    if (this.inFlight >= this.maxInFlight) {
+      this.logRefusal();
+      return CommandStatus.ESME_RX_T_APPN;
+    }
     this.inFlight++;
     const receipt = isDeliveryReceipt(deliver.esmClass);
     try {
@@ -99,6 +104,18 @@ export class DeliverRouter {
       );
       return transient ? CommandStatus.ESME_RX_T_APPN : CommandStatus.ESME_RX_P_APPN;
     }
+  }
+
+  /** One line per 10 s at most while deliver_sm are refused for being too many at once. */
+  private logRefusal(): void {
+    this.refusedSinceLog++;
+    const now = Date.now();
+    if (now - this.lastRefusalLog < 10_000) return;
+    this.logger.warn(
+      `${this.refusedSinceLog} deliver_sm answered ESME_RX_T_APPN: ${this.maxInFlight} are being stored already (limits.maxDeliversInFlight); the SMSC sends them again`,
+    );
+    this.lastRefusalLog = now;
+    this.refusedSinceLog = 0;
   }
 
   /** A deliver_sm the database refuses for good: kept raw, acknowledged. */

@@ -438,19 +438,24 @@ function encodeOutcome(r: SubmitResult) {
   };
   switch (o.kind) {
     case 'submitted':
-      return { ...base, status: 'submitted', smscId: o.smscMessageId.slice(0, 64) };
+      return { ...base, status: 'submitted', smscId: fitColumn(o.smscMessageId, 64) };
     case 'retry':
       return {
         ...base,
         status: 'queued',
         delayMs: o.delayMs,
         errorCode: o.errorCode,
-        errorStatus: o.errorStatus,
+        errorStatus: fitColumn(o.errorStatus, 32),
       };
     case 'failed':
-      return { ...base, status: 'failed', errorCode: o.errorCode, errorStatus: o.errorStatus };
+      return {
+        ...base,
+        status: 'failed',
+        errorCode: o.errorCode,
+        errorStatus: fitColumn(o.errorStatus, 32),
+      };
     case 'unknown':
-      return { ...base, status: 'unknown', errorStatus: o.errorStatus };
+      return { ...base, status: 'unknown', errorStatus: fitColumn(o.errorStatus, 32) };
     case 'requeue':
       return { ...base, status: 'queued', attemptsDelta: -1 };
   }
