@@ -6,7 +6,10 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { SMPP_MIGRATIONS } from '../migrations/index.js';
-import type { SmppAccountOptions } from '../src/smpp/config/smpp-options.interface.js';
+import type {
+  SmppAccountOptions,
+  SmppModuleOptions,
+} from '../src/smpp/config/smpp-options.interface.js';
 import { SMPP_ENTITIES } from '../src/smpp/entities/index.js';
 import { SmppModule } from '../src/smpp/smpp.module.js';
 import { SmppService } from '../src/smpp/smpp.service.js';
@@ -45,6 +48,8 @@ export async function createBenchApp(options: {
   account: Partial<SmppAccountOptions>;
   waitForBindMs?: number;
   poolSize?: number;
+  /** More module options (e.g. retention). */
+  module?: Partial<SmppModuleOptions>;
 }): Promise<BenchApp> {
   const smppModule: DynamicModule = SmppModule.forRoot({
     accounts: [
@@ -61,6 +66,7 @@ export async function createBenchApp(options: {
     ],
     reconnect: { initialDelayMs: 200, maxDelayMs: 2_000 },
     waitForBindMs: options.waitForBindMs,
+    ...options.module,
   });
 
   @Module({

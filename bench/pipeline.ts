@@ -1,4 +1,4 @@
-import { createBenchApp, runBounded, sqlTimes } from './app.js';
+import { type BenchApp, createBenchApp, runBounded, sqlTimes } from './app.js';
 import { postgresCpuSeconds } from './cpu.js';
 import { profiled } from './profiler.js';
 import type { BenchServer } from './database.js';
@@ -24,16 +24,26 @@ export async function pipelineRates(
   server: BenchServer,
   total: number,
   concurrency: number,
+  options: {
+    /** Run on this database (kept afterwards) instead of a new one. */
+    database?: { url: string };
+    /** Called once the app is up (schema migrated), before the warm-up: e.g. fill in a history. */
+    prepare?: (app: BenchApp) => Promise<void>;
+  } = {},
 ): Promise<PipelineResult> {
   const sim = await SimProcess.start({ submitsPerSecondPerBind: 0, receipts: { delayMs: 20 } });
-  const db = await server.createDatabase();
+  const created = options.database ? undefined : await server.createDatabase();
+  const db = options.database ?? created!;
   const app = await createBenchApp({
     databaseUrl: db.url,
     port: sim.port,
     account: { binds: { transceivers: 1 }, window: 10, submitsPerSecond: Infinity, submitBurst: 1 },
     waitForBindMs: 10_000,
+    // Measured on its own (the history phase): no purge during the measurement.
+    module: { retention: false },
   });
   try {
+    await options.prepare?.(app);
     // Warm-up: JIT, pools, plans.
     const warm = 1_000;
     await runBounded(warm, concurrency, (i) =>
@@ -56,9 +66,11 @@ export async function pipelineRates(
       if (process.env.BENCH_DEBUG)
         console.log(`all queued after ${(performance.now() - started).toFixed(0)} ms`);
     });
+    // Generous on a shared, loaded machine: the rate is measured, the timeout only ends a stuck run.
+    const timeoutMs = Math.max(180_000, total * 60);
     const [submittedAt, receivedAt] = await profiled('pipeline', async () => [
-      await app.waitForCount('smpp.message.submitted', warm + total, 120_000),
-      await app.waitForCount('smpp.message.delivered', warm + total, 120_000),
+      await app.waitForCount('smpp.message.submitted', warm + total, timeoutMs),
+      await app.waitForCount('smpp.message.delivered', warm + total, timeoutMs),
     ]);
     await sending;
     const cpu = process.cpuUsage(cpu0);
@@ -98,6 +110,6 @@ export async function pipelineRates(
   } finally {
     await app.close();
     await sim.stop();
-    await db.drop();
+    await created?.drop();
   }
 }

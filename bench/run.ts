@@ -4,8 +4,10 @@
 //
 // Environment: DATABASE_URL (else embedded Postgres), BENCH_N (messages for raw and pipeline,
 // default 20000), BENCH_PACED_S (default 30), BENCH_PHASES (comma list of raw, pipeline, paced,
-// latency, memory; default all), BENCH_CPU_PROF (a folder: CPU profile of the pipeline phase),
-// BENCH_DEBUG, BENCH_SQL (query timings of the pipeline phase).
+// latency, memory, history; default all), BENCH_CPU_PROF (a folder: CPU profile of the pipeline
+// phase), BENCH_DEBUG, BENCH_SQL (query timings of the pipeline phase), BENCH_HISTORY (finished
+// messages of the history phase, default 2000000; more for bigger runs), BENCH_HISTORY_OLD (share
+// of the history past retention, purged under load; default 0.125).
 import { cpus } from 'node:os';
 import { BenchServer } from './database.js';
 import { sendLatency } from './latency.js';
@@ -14,13 +16,16 @@ import { pacedRate } from './paced.js';
 import { pipelineRates } from './pipeline.js';
 import { rawSubmitRate } from './raw.js';
 import { SimProcess } from './sim-control.js';
+import { historyPhase } from './history.js';
 import { benchText } from './texts.js';
 
 const N = Number(process.env.BENCH_N ?? 20_000);
 const PACED_S = Number(process.env.BENCH_PACED_S ?? 30);
 const PHASES = new Set(
-  (process.env.BENCH_PHASES ?? 'raw,pipeline,paced,latency,memory').split(','),
+  (process.env.BENCH_PHASES ?? 'raw,pipeline,paced,latency,memory,history').split(','),
 );
+const HISTORY = Number(process.env.BENCH_HISTORY ?? 2_000_000);
+const HISTORY_OLD = Number(process.env.BENCH_HISTORY_OLD ?? 0.125);
 
 interface Summary {
   raw_submit_per_s: number | null;
@@ -34,6 +39,14 @@ interface Summary {
   send_p99_ms: number | null;
   rss_mb_10k: number | null;
   rss_mb_100k: number | null;
+  history_rows: number | null;
+  pipeline_submit_per_s_history: number | null;
+  history_ratio: number | null;
+  send_p99_ms_during_purge: number | null;
+  purge_rows_per_s: number | null;
+  db_mb_before_purge: number | null;
+  db_mb_after_refill: number | null;
+  send_p99_ms_before_purge: number | null;
 }
 
 const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;
@@ -54,6 +67,14 @@ async function main(): Promise<void> {
     send_p99_ms: null,
     rss_mb_10k: null,
     rss_mb_100k: null,
+    history_rows: null,
+    pipeline_submit_per_s_history: null,
+    history_ratio: null,
+    send_p99_ms_during_purge: null,
+    purge_rows_per_s: null,
+    db_mb_before_purge: null,
+    db_mb_after_refill: null,
+    send_p99_ms_before_purge: null,
   };
   const rows: Array<[string, string, string]> = [];
   let rawWithReceipts: number | undefined;
@@ -163,6 +184,48 @@ async function main(): Promise<void> {
         'RSS with 10k / 100k queued (binds refused)',
         `${s.rss_mb_10k} MB / ${s.rss_mb_100k} MB`,
         `heap ${round(m.heap10k)} / ${round(m.heap100k)} MB; ${m.queued} of ${m.total} parts queued`,
+      ]);
+    }
+    if (PHASES.has('history')) {
+      const h = await historyPhase(server, HISTORY, HISTORY_OLD, N, log);
+      s.history_rows = h.counts.messages;
+      s.pipeline_submit_per_s_history = round(h.pipelineSubmitPerS, 0);
+      if (s.pipeline_submit_per_s)
+        s.history_ratio = round(h.pipelineSubmitPerS / s.pipeline_submit_per_s, 3);
+      const pu = h.purge;
+      s.send_p99_ms_during_purge = round(pu.sendP99Ms, 2);
+      s.purge_rows_per_s = round(pu.rowsPerS, 0);
+      s.db_mb_before_purge = round(pu.dbMbBeforePurge, 0);
+      s.db_mb_after_refill = round(pu.dbMbAfterRefill, 0);
+      s.send_p99_ms_before_purge = round(pu.sendP99MsBeforePurge, 2);
+      const c = h.counts;
+      rows.push([
+        `history: ${c.messages} finished messages`,
+        `generated in ${round(h.generateSeconds, 0)} s`,
+        `${c.parts} parts, ${c.receipts} receipts, ${c.events} events; MB per million messages: ${Object.entries(
+          h.mbPerMillion,
+        )
+          .map(([t, mb]) => `${t} ${mb}`)
+          .join(', ')}`,
+      ]);
+      rows.push([
+        'pipeline send() on the history',
+        `${s.pipeline_submit_per_s_history} submit/s`,
+        `${round(h.pipelineReceiptPerS, 0)} receipt/s; ratio to the empty database ${s.history_ratio ?? '-'}`,
+      ]);
+      rows.push([
+        'purge under load (send() at 200/s)',
+        `${s.purge_rows_per_s} rows/s`,
+        `${pu.rows} rows in ${round(pu.seconds, 0)} s (${Object.entries(pu.perTable)
+          .map(([t, n]) => `${t} ${n}`)
+          .join(
+            ', ',
+          )}); send() p50 ${round(pu.sendP50Ms, 2)} ms, p99 ${s.send_p99_ms_during_purge} ms, max ${round(pu.sendMaxMs, 1)} ms over ${pu.sends} sends; p99 just before the purge ${s.send_p99_ms_before_purge} ms`,
+      ]);
+      rows.push([
+        'database size: before purge / after purge + VACUUM / after refill',
+        `${s.db_mb_before_purge} / ${round(pu.dbMbAfterPurge, 0)} / ${s.db_mb_after_refill} MB`,
+        `refilled ${pu.refilledMessages} messages; growth ${round(((pu.dbMbAfterRefill - pu.dbMbBeforePurge) / pu.dbMbBeforePurge) * 100, 1)} %`,
       ]);
     }
   } finally {

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
       case 'clearSubmits':
         return sim.clearSubmits();
       case 'submitCount':
-        return sim.submits.length;
+        return sim.submitCount;
       case 'duplicates':
         return sim.duplicateSubmits().length;
       case 'setSubmitsPerSecond':

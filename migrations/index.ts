@@ -2,12 +2,14 @@ import { InitialSchema1764100000000 } from './1764100000000-InitialSchema.js';
 import { HostileInputBounds1764200000000 } from './1764200000000-HostileInputBounds.js';
 import { OutboxRetries1764300000000 } from './1764300000000-OutboxRetries.js';
 import { ReplicaHandOver1764400000000 } from './1764400000000-ReplicaHandOver.js';
+import { RetentionIndexes1764500000000 } from './1764500000000-RetentionIndexes.js';
 
 export {
   HostileInputBounds1764200000000,
   InitialSchema1764100000000,
   OutboxRetries1764300000000,
   ReplicaHandOver1764400000000,
+  RetentionIndexes1764500000000,
 };
 
 /** The module's migrations, oldest first: register them in the host's DataSource (no globs). */
@@ -16,4 +18,5 @@ export const SMPP_MIGRATIONS = [
   HostileInputBounds1764200000000,
   OutboxRetries1764300000000,
   ReplicaHandOver1764400000000,
+  RetentionIndexes1764500000000,
 ];

@@ -29,7 +29,8 @@ export function parseAccounts(raw: string): SimulatorAccount[] {
  * Simulator options from the environment: SIM_HOST (127.0.0.1; 0.0.0.0 in a container),
  * SIM_PORT (2775), SIM_TLS_PORT with SIM_TLS_KEY / SIM_TLS_CERT (PEM file paths),
  * SIM_ACCOUNTS ("smppuser:secret"), SIM_RECEIPT_DELAY_MS, SIM_SUBMITS_PER_SECOND,
- * SIM_MAX_BINDS, SIM_MESSAGE_ID_STYLE (uuid | hex | decimal), SIM_ENQUIRE_LINK_MS.
+ * SIM_MAX_BINDS, SIM_MESSAGE_ID_STYLE (uuid | hex | decimal), SIM_ENQUIRE_LINK_MS,
+ * SIM_MAX_RECORDS (accepted submits kept in memory, default 100 000).
  */
 export function simulatorOptionsFromEnv(
   env: Env,
@@ -56,6 +57,8 @@ export function simulatorOptionsFromEnv(
   if (perSecond !== undefined) options.submitsPerSecondPerBind = perSecond;
   const maxBinds = integer(env, 'SIM_MAX_BINDS');
   if (maxBinds !== undefined) options.maxBindsPerSystemId = maxBinds;
+  const maxRecords = integer(env, 'SIM_MAX_RECORDS');
+  if (maxRecords !== undefined) options.maxRecords = maxRecords;
   const enquire = integer(env, 'SIM_ENQUIRE_LINK_MS');
   if (enquire !== undefined) options.enquireLinkMs = enquire;
   const style = env.SIM_MESSAGE_ID_STYLE?.trim();

@@ -62,6 +62,11 @@ export interface SmscSimulatorOptions {
   enquireLinkMs?: number;
   /** system_id in bind responses. Default '8x8sim'. */
   serverSystemId?: string;
+  /**
+   * Accepted submits kept in `sim.submits` (and looked at by duplicateSubmits()), the latest ones;
+   * older ones are only counted (stats.submitsAccepted, stats.submitsDropped). Default 100 000.
+   */
+  maxRecords?: number;
   /** Default: silent. */
   logger?: SimulatorLogger;
 }
@@ -91,6 +96,7 @@ export interface ResolvedSimulatorOptions {
   receipts: ResolvedReceiptOptions;
   enquireLinkMs: number;
   serverSystemId: string;
+  maxRecords: number;
   logger: SimulatorLogger;
 }
 
@@ -108,6 +114,13 @@ const silentLogger: SimulatorLogger = {
 function nonNegative(name: string, value: number): number {
   if (!Number.isFinite(value) || value < 0) {
     throw new RangeError(`SmscSimulator: ${name} must be a number >= 0 (got ${value})`);
+  }
+  return value;
+}
+
+function positiveInt(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`SmscSimulator: ${name} must be a whole number >= 1 (got ${value})`);
   }
   return value;
 }
@@ -146,6 +159,7 @@ export function resolveSimulatorOptions(
     },
     enquireLinkMs: nonNegative('enquireLinkMs', options.enquireLinkMs ?? 0),
     serverSystemId: options.serverSystemId ?? '8x8sim',
+    maxRecords: positiveInt('maxRecords', options.maxRecords ?? 100_000),
     logger: options.logger ?? silentLogger,
   };
 }

@@ -111,6 +111,8 @@ export interface SimulatorStats {
   maxConcurrentBinds: Record<string, number>;
   refusedBinds: number;
   submitsAccepted: number;
+  /** Accepted submits no longer in `sim.submits` (the ring of `maxRecords` was full). */
+  submitsDropped: number;
   /** Submits answered with an error by failNextSubmits(). */
   submitsFailed: number;
   throttled: number;

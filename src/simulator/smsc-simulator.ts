@@ -36,6 +36,7 @@ import type {
   SimulatorStats,
   SubmitRecord,
 } from './simulator.types.js';
+import { RecordRing } from './record-ring.js';
 import { readSubmitSm } from './submit-sm-reader.js';
 import { decodeBody } from './text-codec.js';
 import { concatFromSar, concatFromUdh, splitUdh } from './udh.js';
@@ -59,6 +60,7 @@ function zeroCounters(): Counters {
     bindAttempts: 0,
     refusedBinds: 0,
     submitsAccepted: 0,
+    submitsDropped: 0,
     submitsFailed: 0,
     throttled: 0,
     receiptsSent: 0,
@@ -115,7 +117,7 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
   private readonly sockets = new Set<Socket>();
   private readonly ids = new MessageIdGenerator();
   private readonly receipts: ReceiptScheduler;
-  private readonly records: SubmitRecord[] = [];
+  private readonly records: RecordRing<SubmitRecord>;
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Shared with the receipt scheduler: reset in place, never replaced. */
   private readonly counters: Counters = zeroCounters();
@@ -143,6 +145,7 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
   constructor(options: SmscSimulatorOptions = {}) {
     super();
     this.options = resolveSimulatorOptions(options);
+    this.records = new RecordRing(this.options.maxRecords);
     for (const account of this.options.accounts) this.accounts.set(account.systemId, account);
     this.receipts = new ReceiptScheduler(this.options.receipts, {
       pickReceiver: (systemId) => this.pickReceiver(systemId),
@@ -247,12 +250,18 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     for (const session of this.sessions) session.limiter.setLimit(limit);
   }
 
+  /** The latest accepted submits (at most `maxRecords`), oldest first; a copy. */
   get submits(): readonly SubmitRecord[] {
-    return this.records;
+    return this.records.toArray();
+  }
+
+  /** Submits accepted since the last clearSubmits(), also those no longer kept in `submits`. */
+  get submitCount(): number {
+    return this.records.length + this.records.dropped;
   }
 
   clearSubmits(): void {
-    this.records.length = 0;
+    this.records.clear();
   }
 
   /** Accepted submits per content (destination + exact short_message / message_payload bytes). */
@@ -745,6 +754,7 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
       text: decodeBody(s.dataCoding, body),
       at: new Date(),
     };
+    if (this.records.length === this.records.capacity) this.counters.submitsDropped++;
     this.records.push(record);
     this.counters.submitsAccepted++;
     this.notify('submit', record);

@@ -45,6 +45,16 @@ export type {
 } from './binds/bind-status.js';
 export type { BindMode } from './session/session.types.js';
 
+// Retention and store statistics
+export {
+  RETENTION_DEFAULTS,
+  RETENTION_TABLES,
+  type PurgeResult,
+  type RetentionTable,
+  type SmppRetentionOptions,
+  type SmppStoreStats,
+} from './retention/index.js';
+
 // Events
 export { SmppEvents, type SmppEventName } from './events/smpp-events.js';
 export type {

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { BindManager } from './binds/bind-manager.js';
 import type { ResolvedSmppOptions } from './config/resolve-options.js';
+import { SmppRetention } from './retention/smpp-retention.js';
 import { SmppMessaging } from './smpp-messaging.js';
 import { SMPP_OPTIONS } from './smpp.constants.js';
 
@@ -22,10 +23,12 @@ export class SmppLifecycle implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(SMPP_OPTIONS) private readonly options: ResolvedSmppOptions,
     private readonly binds: BindManager,
     private readonly messaging: SmppMessaging,
+    private readonly retention: SmppRetention,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.messaging.start();
+    this.retention.start();
     this.binds.start();
     if (this.options.waitForBindMs) {
       this.logger.log(`Waiting up to ${this.options.waitForBindMs} ms for the binds`);
@@ -33,6 +36,7 @@ export class SmppLifecycle implements OnApplicationBootstrap, BeforeApplicationS
         await this.binds.waitUntilBound(this.options.waitForBindMs);
       } catch (error) {
         // Startup fails: leave nothing binding in the background.
+        await this.retention.stop();
         await this.messaging.stopDispatching();
         await this.binds.stop();
         throw error;
@@ -42,6 +46,7 @@ export class SmppLifecycle implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Stop taking parts, let the submits in flight finish, unbind, then store the last receipts. */
   async beforeApplicationShutdown(): Promise<void> {
+    await this.retention.stop();
     await this.messaging.stopDispatching();
     await this.binds.stop();
     await this.messaging.drain();

@@ -9,6 +9,7 @@ import { resolveSmppOptions } from './config/resolve-options.js';
 import type { SmppModuleOptions } from './config/smpp-options.interface.js';
 import { SmppConfigError } from './errors.js';
 import { SmppEventPublisher } from './events/smpp-event-publisher.js';
+import { SmppRetention } from './retention/smpp-retention.js';
 import { SmppSession } from './session/index.js';
 import { getSmppAccountToken, requestedAccountNames, SmppAccount } from './smpp-account.js';
 import { SmppLifecycle } from './smpp-lifecycle.js';
@@ -151,6 +152,7 @@ function withRuntimeProviders(
     SmppTelemetry,
     BindManager,
     SmppMessaging,
+    SmppRetention,
     SmppLifecycle,
     SmppService,
   ],

@@ -14,6 +14,9 @@ import type { NewMessage } from './store/message-store.js';
 import { draftMessage } from './messages/message-draft.js';
 import type { SmppMessageView } from './messages/message-view.js';
 import type { SendOptions } from './messages/send-options.js';
+import type { PurgeResult } from './retention/retention-runner.js';
+import { SmppRetention } from './retention/smpp-retention.js';
+import type { SmppStoreStats } from './retention/store-stats.js';
 import { SmppAccount } from './smpp-account.js';
 import { SmppMessaging } from './smpp-messaging.js';
 import { SMPP_OPTIONS } from './smpp.constants.js';
@@ -39,6 +42,7 @@ export class SmppService<A extends string = string> {
     @Inject(SMPP_OPTIONS) private readonly options: ResolvedSmppOptions,
     private readonly binds: BindManager,
     private readonly messaging: SmppMessaging,
+    private readonly retention: SmppRetention,
   ) {
     this.accounts = new Map(options.accounts.map((a) => [a.name, a]));
   }
@@ -118,6 +122,20 @@ export class SmppService<A extends string = string> {
 
   async findByClientRef(account: A, clientRef: string): Promise<SmppMessageView | null> {
     return this.messaging.store.findByClientRef(account, clientRef);
+  }
+
+  /**
+   * Runs the retention purge now (module option `retention`): resolves with the rows deleted per
+   * table. One process at a time: `{ ran: false, skipped: 'running-elsewhere' }` when another
+   * replica is purging; `skipped: 'disabled'` with `retention: false`.
+   */
+  purge(): Promise<PurgeResult> {
+    return this.retention.purge();
+  }
+
+  /** Queue depth per account, outbox backlog, dead letters, quarantine, oldest rows, table sizes. */
+  stats(): Promise<SmppStoreStats> {
+    return this.retention.stats();
   }
 
   /** Bind status per account (no network I/O; never the password). */

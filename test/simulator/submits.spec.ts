@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import { CommandStatus } from '../../src/smpp/protocol/command-status.js';
-import { convertMessageId } from '../../src/simulator/index.js';
+import { convertMessageId, SmscSimulator } from '../../src/simulator/index.js';
 import { startSimulator } from './raw-client.js';
 
 type Harness = Awaited<ReturnType<typeof startSimulator>>;
@@ -128,6 +128,22 @@ describe('SmscSimulator submit_sm', () => {
     expect(duplicates[0]).toMatchObject({ destinationAddr: '6591234567', count: 2 });
     expect(duplicates[0].shortMessage.toString()).toBe('twice');
     expect([...h.sim.acceptedCountByContent().values()].sort()).toEqual([1, 1, 2]);
+  });
+
+  it('keeps the latest maxRecords submits in a ring and counts the others', async () => {
+    h = await startSimulator({ receipts: { enabled: false }, maxRecords: 3 });
+    const client = await h.bound('transceiver');
+    for (const text of ['one', 'two', 'three', 'four', 'five'])
+      await client.submit({ short_message: Buffer.from(text) });
+    expect(h.sim.submits.map((r) => r.shortMessage.toString())).toEqual(['three', 'four', 'five']);
+    expect(h.sim.submitCount).toBe(5);
+    expect(h.sim.stats).toMatchObject({ submitsAccepted: 5, submitsDropped: 2 });
+    h.sim.clearSubmits();
+    expect(h.sim.submits).toEqual([]);
+    expect(h.sim.submitCount).toBe(0);
+    expect(() => new (h.sim.constructor as typeof SmscSimulator)({ maxRecords: 0 })).toThrow(
+      /maxRecords must be a whole number >= 1/,
+    );
   });
 
   it('answers submit_sm on a receiver-only bind with ESME_RINVBNDSTS', async () => {

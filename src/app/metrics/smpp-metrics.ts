@@ -10,6 +10,7 @@ import {
   SmppTelemetry,
 } from '../../smpp/advanced.js';
 import { SmppService } from '../../smpp/index.js';
+import { registerStoreGauges } from './store-gauges.js';
 
 /** Receipt `stat` values kept as label values; anything else is counted as "other" (bounded labels). */
 const KNOWN_STATS = new Set([
@@ -26,7 +27,8 @@ const KNOWN_STATS = new Set([
 /**
  * Prometheus metrics of the SMPP module, in a registry of their own (not prom-client's global one):
  * bind gauges and the window in use are read from SmppService.bindStatus() at scrape time; submits and
- * receipts are counted from SmppTelemetry's observations. Nothing carries a password or a text.
+ * receipts are counted from SmppTelemetry's observations; what the store holds (queue, outbox,
+ * retention) from SmppService.stats(). Nothing carries a password or a text.
  */
 @Injectable()
 export class SmppMetrics implements OnModuleInit, OnModuleDestroy {
@@ -183,6 +185,7 @@ export class SmppMetrics implements OnModuleInit, OnModuleDestroy {
         }
       },
     });
+    registerStoreGauges(this.registry, this.smpp);
     collectDefaultMetrics({ register: this.registry });
   }
 

@@ -8,6 +8,7 @@ import { SMPP_PLAIN_PORT, SMPP_REGION_HOSTS, SMPP_TLS_PORT } from './regions.js'
 import { checkTlsPolicy } from './tls-policy.js';
 import type { ResolvedAccount, ResolvedLimits, ResolvedReconnect } from './resolved-options.js';
 import type { SmppMessagesOptions } from '../messages/send-options.js';
+import { type ResolvedRetention, resolveRetention } from '../retention/retention-options.js';
 import type {
   SmppAccountOptions,
   SmppLimitsOptions,
@@ -23,6 +24,8 @@ export interface ResolvedSmppOptions {
   waitForBindMs?: number;
   instanceId: string;
   claimLeaseMs: number;
+  /** false: nothing is ever deleted. */
+  retention: ResolvedRetention | false;
   eventMaxAttempts: number;
   limits: ResolvedLimits;
 }
@@ -102,6 +105,7 @@ export function resolveSmppOptions(options: SmppModuleOptions): ResolvedSmppOpti
       `dataSourceName: expected the name given to TypeOrmModule.forRoot, got ${show(options.dataSourceName)}`,
     );
   }
+  const retention = resolveRetention(options.retention, issues);
   if (options.instanceId !== undefined) {
     if (typeof options.instanceId !== 'string' || options.instanceId.trim() === '')
       issues.push(`instanceId: expected a non-empty string, got ${show(options.instanceId)}`);
@@ -117,6 +121,7 @@ export function resolveSmppOptions(options: SmppModuleOptions): ResolvedSmppOpti
     waitForBindMs: options.waitForBindMs,
     instanceId: options.instanceId ?? `${hostname()}-${process.pid}`.slice(0, MAX_NAME),
     claimLeaseMs: options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS,
+    retention,
     eventMaxAttempts: options.eventMaxAttempts ?? DEFAULT_EVENT_MAX_ATTEMPTS,
     limits,
   };

@@ -1,6 +1,7 @@
 import type { BindAllocator } from '../binds/bind-allocator.js';
 import type { PostgresBindAllocatorOptions } from '../binds/postgres-bind-allocator.js';
 import type { SmppMessagesOptions } from '../messages/send-options.js';
+import type { SmppRetentionOptions } from '../retention/retention-options.js';
 import type { SmppTlsOptions } from './tls-policy.js';
 
 export type SmppRegion = 'sg' | 'eu' | 'id';
@@ -124,5 +125,12 @@ export interface SmppModuleOptions {
   /** The TypeORM DataSource to store messages in, by the name given to TypeOrmModule (default: the default one). */
   dataSourceName?: string;
   messages?: SmppMessagesOptions;
+  /**
+   * Deletes finished messages (30 days), dispatched events (1 day), dead letters (30 days),
+   * receipts that never matched (7 days), incomplete MO fragments (24 h), MO messages (30 days),
+   * quarantined PDUs (30 days) and expired bind leases (1 h), in small batches every 10 minutes,
+   * one process at a time (docs/operations.md). On by default; `false` keeps everything.
+   */
+  retention?: SmppRetentionOptions | false;
   limits?: SmppLimitsOptions;
 }

@@ -1,10 +1,11 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn, Unique } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
 
 /**
  * One segment of a concatenated MO message, kept until every segment is there. The unique key
  * makes a re-sent fragment a no-op (`INSERT ... ON CONFLICT DO NOTHING`).
  */
 @Entity({ name: 'smpp_inbound_fragments' })
+@Index('ix_smpp_inbound_fragments_received', ['receivedAt'])
 @Unique('uq_smpp_inbound_fragments_fragment', [
   'account',
   'source',

@@ -1,7 +1,12 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** A complete mobile-originated (MO) message, reassembled from its fragments when concatenated. */
 @Entity({ name: 'smpp_inbound_messages' })
+@Index('ix_smpp_inbound_messages_received', ['receivedAt'])
+/** An MO the SMSC sends again is recognised by 8x8's MO id. */
+@Index('ix_smpp_inbound_messages_vendor_id', ['account', 'vendorMessageId'], {
+  where: 'vendor_message_id IS NOT NULL',
+})
 export class SmppInboundMessage {
   @PrimaryColumn({
     name: 'id',

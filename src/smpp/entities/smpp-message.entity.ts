@@ -21,6 +21,8 @@ import { SmppMessagePart } from './smpp-message-part.entity.js';
 @Index('ix_smpp_messages_status_pending', ['status'], {
   where: `status IN ('queued', 'submitting')`,
 })
+/** Retention walks finished messages oldest first. */
+@Index('ix_smpp_messages_finished', ['doneAt'], { where: 'done_at IS NOT NULL' })
 @Check(
   'ck_smpp_messages_status',
   `status IN ('queued', 'submitting', 'submitted', 'delivered', 'undeliverable', 'expired', 'rejected', 'failed', 'unknown')`,

@@ -12,6 +12,13 @@ import { Column, CreateDateColumn, Entity, Generated, Index, PrimaryColumn } fro
 @Index('ix_smpp_outbox_events_pending_message', ['messageId', 'seq'], {
   where: 'dispatched_at IS NULL AND dead_lettered_at IS NULL AND message_id IS NOT NULL',
 })
+/** Retention walks dispatched events, and dead letters, oldest first. */
+@Index('ix_smpp_outbox_events_dispatched', ['dispatchedAt'], {
+  where: 'dispatched_at IS NOT NULL',
+})
+@Index('ix_smpp_outbox_events_dead_lettered', ['deadLetteredAt'], {
+  where: 'dead_lettered_at IS NOT NULL',
+})
 export class SmppOutboxEvent {
   @PrimaryColumn({
     name: 'id',

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * A deliver_sm that could never be stored (a value no column takes, a bug): kept raw so nothing
@@ -6,6 +6,8 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
  * module's `maxQuarantined` the oldest rows go.
  */
 @Entity({ name: 'smpp_quarantined_pdus' })
+/** Retention walks the quarantine oldest first. */
+@Index('ix_smpp_quarantined_pdus_received', ['receivedAt'])
 export class SmppQuarantinedPdu {
   @PrimaryGeneratedColumn('increment', {
     name: 'id',

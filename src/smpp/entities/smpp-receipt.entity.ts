@@ -17,6 +17,8 @@ import { SmppMessagePart } from './smpp-message-part.entity.js';
 @Entity({ name: 'smpp_receipts' })
 @Index('ix_smpp_receipts_parked', ['account', 'smscMessageId'], { where: 'part_id IS NULL' })
 @Index('ix_smpp_receipts_part', ['partId'])
+/** Retention walks receipts that never matched oldest first. */
+@Index('ix_smpp_receipts_parked_age', ['receivedAt'], { where: 'part_id IS NULL' })
 export class SmppReceipt {
   @PrimaryColumn({
     name: 'id',

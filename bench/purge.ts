@@ -1,0 +1,140 @@
+import { createBenchApp } from './app.js';
+import { generateHistory } from './history-data.js';
+import { destination } from './raw.js';
+import { SimProcess } from './sim-control.js';
+import { benchText } from './texts.js';
+
+export interface PurgeUnderLoad {
+  /** Rows deleted, all tables. */
+  rows: number;
+  perTable: Record<string, number>;
+  seconds: number;
+  rowsPerS: number;
+  /** send() latency of the sends made while the purge ran (open loop at `ratePerS`). */
+  sendP50Ms: number;
+  sendP99Ms: number;
+  sendMaxMs: number;
+  sends: number;
+  /** The same open loop just before the purge, as long: what the machine gives without it. */
+  sendP99MsBeforePurge: number;
+  dbMbBeforePurge: number;
+  dbMbAfterPurge: number;
+  dbMbAfterRefill: number;
+  refilledMessages: number;
+}
+
+/**
+ * On a database holding a history, on the paced set-up (4 binds x 50/s, receipts flowing):
+ * SmppService.purge() while send() runs at `ratePerS` (open loop) until the purge is over; then a
+ * plain VACUUM (what autovacuum does on its own, made explicit so the figure does not depend on
+ * its timing), and a refill with as many new finished messages as were purged. Database sizes
+ * before the purge, after it and after the refill show whether the space is reused.
+ */
+export async function purgeUnderLoad(
+  databaseUrl: string,
+  ratePerS: number,
+  retentionDays: number,
+): Promise<PurgeUnderLoad> {
+  const sim = await SimProcess.start({ submitsPerSecondPerBind: 50, receipts: { delayMs: 20 } });
+  const app = await createBenchApp({
+    databaseUrl,
+    port: sim.port,
+    account: { binds: { transceivers: 4 }, window: 10, submitsPerSecond: 50 },
+    waitForBindMs: 10_000,
+    module: {
+      retention: {
+        finishedMessagesDays: retentionDays,
+        // The history's events are as old as their messages: purge those of the purged messages.
+        dispatchedEventsHours: retentionDays * 24,
+        // Only on demand here (the periodic run would start a week after startup).
+        everyMs: 7 * 24 * 3_600_000,
+      },
+    },
+  });
+  const dbMb = async () => {
+    const [row] = (await app.dataSource.query(
+      `SELECT pg_database_size(current_database())::float8 / 1048576 AS mb`,
+    )) as Array<{ mb: number }>;
+    return row.mb;
+  };
+  try {
+    const send = (i: number, run: string) =>
+      app.smpp.send({ to: destination(i), text: benchText(run, i) });
+    // Warm-up: a second at the rate.
+    await openLoop(send, ratePerS, 'purge-warm', () => false, ratePerS);
+    const baseline = await openLoop(send, ratePerS, 'purge-base', () => false, ratePerS * 10);
+    const [{ n: messagesBefore }] = (await app.dataSource.query(
+      `SELECT count(*)::int AS n FROM smpp_messages`,
+    )) as Array<{ n: number }>;
+    const dbMbBeforePurge = await dbMb();
+    let done = false;
+    const purging = app.smpp.purge().finally(() => {
+      done = true;
+    });
+    const latencies = await openLoop(send, ratePerS, 'purge', () => done);
+    const result = await purging;
+    if (!result.ran) throw new Error(`the purge did not run: ${result.skipped}`);
+    const rows = Object.values(result.purged).reduce((a, b) => a + b, 0);
+    await app.dataSource.query(
+      `VACUUM smpp_messages, smpp_message_parts, smpp_receipts, smpp_outbox_events`,
+    );
+    const dbMbAfterPurge = await dbMb();
+    // Back to as many messages as before the purge: what was sent during it counts as refilled.
+    const [{ n: messagesNow }] = (await app.dataSource.query(
+      `SELECT count(*)::int AS n FROM smpp_messages`,
+    )) as Array<{ n: number }>;
+    const refilledMessages = Math.max(0, messagesBefore - messagesNow);
+    await generateHistory(app.dataSource, {
+      messages: refilledMessages,
+      spreadDays: 1,
+      tag: 'refill',
+    });
+    const dbMbAfterRefill = await dbMb();
+    const at = quantiles(latencies);
+    return {
+      rows,
+      perTable: Object.fromEntries(Object.entries(result.purged).filter(([, n]) => n > 0)),
+      seconds: result.durationMs / 1000,
+      rowsPerS: rows / (result.durationMs / 1000),
+      sendP50Ms: at(0.5),
+      sendP99Ms: at(0.99),
+      sendMaxMs: at(1),
+      sendP99MsBeforePurge: quantiles(baseline)(0.99),
+      sends: latencies.length,
+      dbMbBeforePurge,
+      dbMbAfterPurge,
+      dbMbAfterRefill,
+      refilledMessages,
+    };
+  } finally {
+    await app.close();
+    await sim.stop();
+  }
+}
+
+function quantiles(values: number[]): (q: number) => number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+/** send() at `ratePerS`, each call at its time whatever the others do, until `stop()` (or `max` calls). */
+async function openLoop(
+  send: (i: number, run: string) => Promise<unknown>,
+  ratePerS: number,
+  run: string,
+  stop: () => boolean,
+  max = Infinity,
+): Promise<number[]> {
+  const interval = 1000 / ratePerS;
+  const latencies: number[] = [];
+  const pending: Promise<unknown>[] = [];
+  const started = performance.now();
+  for (let i = 0; i < max && !stop(); i++) {
+    const wait = started + i * interval - performance.now();
+    if (wait >= 1) await new Promise((r) => setTimeout(r, wait));
+    const t = performance.now();
+    pending.push(send(i, run).then(() => latencies.push(performance.now() - t)));
+  }
+  await Promise.all(pending);
+  return latencies;
+}

@@ -1,0 +1,130 @@
+/**
+ * How long finished and abandoned rows are kept (module option `retention`). Every period may be
+ * `false` to keep that kind of row for ever; `retention: false` keeps everything (for hosts that
+ * archive elsewhere).
+ */
+export interface SmppRetentionOptions {
+  /** Messages in a final state (delivered, undeliverable, expired, rejected, failed, cancelled), with their parts and receipts, this many days after they finished (default 30). */
+  finishedMessagesDays?: number | false;
+  /** Outbox events this many hours after they were dispatched to the listeners (default 24). */
+  dispatchedEventsHours?: number | false;
+  /** Dead-lettered outbox events, days after they were dead-lettered (default 30). */
+  deadLetteredEventsDays?: number | false;
+  /** Receipts that never matched a message, days after they arrived (default 7). */
+  unmatchedReceiptsDays?: number | false;
+  /** Fragments of a concatenated MO whose other parts never came, hours after they arrived (default 24). */
+  incompleteFragmentsHours?: number | false;
+  /** Complete MO (inbound) messages, days after they arrived (default 30). */
+  inboundMessagesDays?: number | false;
+  /** Quarantined (never storable) deliver_sm PDUs, days after they arrived (default 30). */
+  quarantinedPdusDays?: number | false;
+  /** Bind leases this many hours after they expired (a process that died; default 1). */
+  expiredLeasesHours?: number | false;
+  /** Time between purge runs, ms (default 600 000; each run starts ±20 % of it at random). */
+  everyMs?: number;
+  /** Rows deleted per transaction (default 1 000; for messages: messages, with their parts and receipts). */
+  batchSize?: number;
+  /** Pause between two batches, ms (default 20): the purge leaves the database to the live traffic. */
+  pauseMs?: number;
+}
+
+export type RetentionPeriodKey = Exclude<
+  keyof SmppRetentionOptions,
+  'everyMs' | 'batchSize' | 'pauseMs'
+>;
+
+/** Every period in ms (null: kept for ever), and the run's pacing. */
+export interface ResolvedRetention {
+  periodsMs: Record<RetentionPeriodKey, number | null>;
+  everyMs: number;
+  batchSize: number;
+  pauseMs: number;
+}
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** Documented defaults (README, docs/operations.md). */
+export const RETENTION_DEFAULTS = {
+  finishedMessagesDays: 30,
+  dispatchedEventsHours: 24,
+  deadLetteredEventsDays: 30,
+  unmatchedReceiptsDays: 7,
+  incompleteFragmentsHours: 24,
+  inboundMessagesDays: 30,
+  quarantinedPdusDays: 30,
+  expiredLeasesHours: 1,
+  everyMs: 600_000,
+  batchSize: 1_000,
+  pauseMs: 20,
+} as const satisfies Required<SmppRetentionOptions>;
+
+const UNIT_MS: Record<RetentionPeriodKey, number> = {
+  finishedMessagesDays: DAY_MS,
+  dispatchedEventsHours: HOUR_MS,
+  deadLetteredEventsDays: DAY_MS,
+  unmatchedReceiptsDays: DAY_MS,
+  incompleteFragmentsHours: HOUR_MS,
+  inboundMessagesDays: DAY_MS,
+  quarantinedPdusDays: DAY_MS,
+  expiredLeasesHours: HOUR_MS,
+};
+
+const MAX_BATCH = 50_000;
+
+/** Applies the defaults; adds one issue per bad field. `false` turns retention off. */
+export function resolveRetention(
+  input: SmppRetentionOptions | false | undefined,
+  issues: string[],
+): ResolvedRetention | false {
+  if (input === false) return false;
+  if (input !== undefined && (typeof input !== 'object' || input === null)) {
+    issues.push(
+      `retention: expected false (keep everything) or an object such as { finishedMessagesDays: 30 }, got ${show(input)}`,
+    );
+    return false;
+  }
+  const o = input ?? {};
+  const known = new Set(Object.keys(RETENTION_DEFAULTS));
+  for (const key of Object.keys(o)) {
+    if (!known.has(key))
+      issues.push(`retention.${key}: unknown option; known are ${[...known].join(', ')}`);
+  }
+  const periodsMs = {} as Record<RetentionPeriodKey, number | null>;
+  for (const key of Object.keys(UNIT_MS) as RetentionPeriodKey[]) {
+    const value = o[key] ?? RETENTION_DEFAULTS[key];
+    if (value === false) {
+      periodsMs[key] = null;
+    } else if (typeof value === 'number' && Number.isFinite(value) && value > 0) {
+      periodsMs[key] = Math.round(value * UNIT_MS[key]);
+    } else {
+      issues.push(
+        `retention.${key}: expected a number above 0 (or false to keep these rows), got ${show(o[key])}`,
+      );
+      periodsMs[key] = null;
+    }
+  }
+  const int = (key: 'everyMs' | 'batchSize' | 'pauseMs', min: number, max: number) => {
+    const value = o[key] ?? RETENTION_DEFAULTS[key];
+    if (!Number.isInteger(value) || value < min || value > max) {
+      issues.push(
+        `retention.${key}: expected a whole number from ${min} to ${max}, got ${show(o[key])}`,
+      );
+      return RETENTION_DEFAULTS[key];
+    }
+    return value;
+  };
+  return {
+    periodsMs,
+    everyMs: int('everyMs', 1_000, 7 * DAY_MS),
+    batchSize: int('batchSize', 1, MAX_BATCH),
+    pauseMs: int('pauseMs', 0, 60_000),
+  };
+}
+
+function show(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined)
+    return String(v);
+  return JSON.stringify(v) ?? String(v);
+}

@@ -1,0 +1,122 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+import { abortableSleep } from '../binds/abortable-sleep.js';
+import { rows } from '../store/sql.js';
+import type { ResolvedRetention } from './retention-options.js';
+import {
+  RETENTION_STEPS,
+  RETENTION_TABLES,
+  type RetentionStep,
+  type RetentionTable,
+} from './retention-steps.js';
+
+/** What one purge did. */
+export interface PurgeResult {
+  /** false: nothing was deleted, see `skipped`. */
+  ran: boolean;
+  /** Why it did not run: retention is off, or another process holds the purge (one at a time). */
+  skipped?: 'disabled' | 'running-elsewhere';
+  /** Rows deleted per table. */
+  purged: Record<RetentionTable, number>;
+  /** Whether the run stopped early (shutdown) with rows still due. */
+  interrupted: boolean;
+  durationMs: number;
+}
+
+/** One lock for the whole purge, whichever process runs it. */
+const PURGE_LOCK = 'smpp:retention';
+/** A batch that waits longer than this for a row lock gives up (the live traffic has it). */
+const LOCK_TIMEOUT = '2s';
+
+export function emptyCounts(): Record<RetentionTable, number> {
+  return Object.fromEntries(RETENTION_TABLES.map((t) => [t, 0])) as Record<RetentionTable, number>;
+}
+
+/**
+ * Runs every retention step in bounded batches, each its own short transaction, with a pause
+ * between batches, under a session advisory lock so that one process at a time purges. Batches
+ * pick their rows with FOR UPDATE SKIP LOCKED: a row the live traffic holds is left for next time.
+ */
+export class RetentionRunner {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly options: ResolvedRetention,
+    private readonly onBatch: (deleted: Partial<Record<RetentionTable, number>>) => void = () =>
+      undefined,
+    private readonly steps: readonly RetentionStep[] = RETENTION_STEPS,
+  ) {}
+
+  async run(signal: AbortSignal): Promise<PurgeResult> {
+    const started = Date.now();
+    const purged = emptyCounts();
+    const qr = this.dataSource.createQueryRunner();
+    await qr.connect();
+    try {
+      const [lock] = await rows<{ locked: boolean }>(
+        qr,
+        `SELECT pg_try_advisory_lock(hashtext($1)) AS locked`,
+        [PURGE_LOCK],
+      );
+      if (!lock?.locked) {
+        return {
+          ran: false,
+          skipped: 'running-elsewhere',
+          purged,
+          interrupted: false,
+          durationMs: Date.now() - started,
+        };
+      }
+      let interrupted = false;
+      try {
+        for (const step of this.steps) {
+          const periodMs = this.options.periodsMs[step.period];
+          if (periodMs === null || !(await step.available(qr))) continue;
+          if (!(await this.runStep(qr, step, periodMs, purged, signal))) {
+            interrupted = true;
+            break;
+          }
+        }
+      } finally {
+        await qr.query(`SELECT pg_advisory_unlock(hashtext($1))`, [PURGE_LOCK]);
+      }
+      return { ran: true, purged, interrupted, durationMs: Date.now() - started };
+    } finally {
+      await qr.release();
+    }
+  }
+
+  /** Batches until nothing older than the period is left; false when stopped first. */
+  private async runStep(
+    qr: QueryRunner,
+    step: RetentionStep,
+    periodMs: number,
+    purged: Record<RetentionTable, number>,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    // The database's clock, not this host's: every replica purges the same rows.
+    const [{ cutoff }] = await rows<{ cutoff: Date }>(
+      qr,
+      `SELECT now() - ($1::bigint * interval '1 millisecond') AS cutoff`,
+      [periodMs],
+    );
+    for (;;) {
+      if (signal.aborted) return false;
+      await qr.startTransaction();
+      let batch;
+      try {
+        await qr.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
+        // A batch lost in a crash is simply deleted by the next run: its commit need not wait
+        // for the WAL flush (the live traffic's commits do).
+        await qr.query(`SET LOCAL synchronous_commit = off`);
+        batch = await step.batch(qr, cutoff, this.options.batchSize);
+        await qr.commitTransaction();
+      } catch (error) {
+        await qr.rollbackTransaction().catch(() => undefined);
+        throw new Error(`retention: ${step.name}: ${(error as Error).message}`, { cause: error });
+      }
+      for (const [table, n] of Object.entries(batch.deleted)) purged[table as RetentionTable] += n;
+      this.onBatch(batch.deleted);
+      if (batch.picked < this.options.batchSize) return true;
+      if (this.options.pauseMs > 0) await abortableSleep(this.options.pauseMs, signal);
+    }
+  }
+}

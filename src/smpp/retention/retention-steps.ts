@@ -1,0 +1,198 @@
+import { rows, type SqlExecutor } from '../store/sql.js';
+import type { RetentionPeriodKey } from './retention-options.js';
+
+/** The tables retention deletes from, as reported by purge() and the metrics. */
+export type RetentionTable =
+  | 'smpp_messages'
+  | 'smpp_message_parts'
+  | 'smpp_receipts'
+  | 'smpp_outbox_events'
+  | 'smpp_inbound_fragments'
+  | 'smpp_inbound_messages'
+  | 'smpp_quarantined_pdus'
+  | 'smpp_bind_leases';
+
+export const RETENTION_TABLES: readonly RetentionTable[] = [
+  'smpp_messages',
+  'smpp_message_parts',
+  'smpp_receipts',
+  'smpp_outbox_events',
+  'smpp_inbound_fragments',
+  'smpp_inbound_messages',
+  'smpp_quarantined_pdus',
+  'smpp_bind_leases',
+];
+
+/** Final message states (a message in one of them never changes again). `cancelled` comes with scheduling. */
+export const FINAL_STATES_SQL = `('delivered', 'undeliverable', 'expired', 'rejected', 'failed', 'cancelled')`;
+
+/**
+ * One kind of row retention deletes: one bounded batch per call (rows older than `cutoff`,
+ * oldest first, rows locked by someone else skipped), in the caller's transaction.
+ */
+export interface RetentionStep {
+  readonly name: string;
+  readonly period: RetentionPeriodKey;
+  /** Whether the step applies to this schema (a column or table added by a later migration). */
+  available(db: SqlExecutor): Promise<boolean>;
+  /** Deletes one batch: how many rows it picked (fewer than `limit`: nothing more is due) and deleted per table. */
+  batch(db: SqlExecutor, cutoff: Date, limit: number): Promise<RetentionBatch>;
+}
+
+export interface RetentionBatch {
+  picked: number;
+  deleted: Partial<Record<RetentionTable, number>>;
+}
+
+const always = () => Promise.resolve(true);
+
+async function deleted(db: SqlExecutor, sql: string, params: unknown[]): Promise<number> {
+  const [row] = await rows<{ n: number }>(db, sql, params);
+  return Number(row?.n ?? 0);
+}
+
+async function hasColumn(db: SqlExecutor, table: string, column: string): Promise<boolean> {
+  const found = await rows(
+    db,
+    `SELECT 1 FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = $1 AND column_name = $2`,
+    [table, column],
+  );
+  return found.length > 0;
+}
+
+async function hasTable(db: SqlExecutor, table: string): Promise<boolean> {
+  const [row] = await rows<{ ok: boolean }>(db, `SELECT to_regclass($1) IS NOT NULL AS ok`, [
+    table,
+  ]);
+  return row?.ok ?? false;
+}
+
+/** A single-table step: the batch is picked by `pick` (id column `key`), then deleted. */
+function singleTable(
+  name: string,
+  period: RetentionPeriodKey,
+  table: RetentionTable,
+  pick: string,
+  key = 'id',
+  available: (db: SqlExecutor) => Promise<boolean> = always,
+): RetentionStep {
+  return {
+    name,
+    period,
+    available,
+    async batch(db, cutoff, limit) {
+      const n = await deleted(
+        db,
+        `WITH doomed AS (${pick} LIMIT $2 FOR UPDATE SKIP LOCKED),
+              gone AS (DELETE FROM ${table} t USING doomed d WHERE t.${key} = d.${key} RETURNING 1)
+         SELECT count(*)::int AS n FROM gone`,
+        [cutoff, limit],
+      );
+      return { picked: n, deleted: { [table]: n } };
+    },
+  };
+}
+
+/**
+ * Finished messages: a batch of messages (oldest done_at first), then their receipts, parts and
+ * the messages themselves. Receipts go first: their foreign key to the part would otherwise turn
+ * them into "unmatched" receipts (ON DELETE SET NULL).
+ */
+export const FINISHED_MESSAGES_PICK_SQL = `
+  SELECT id FROM smpp_messages
+   WHERE done_at < $1 AND status IN ${FINAL_STATES_SQL}
+   ORDER BY done_at
+   LIMIT $2
+   FOR UPDATE SKIP LOCKED`;
+
+const finishedMessages: RetentionStep = {
+  name: 'finished messages',
+  period: 'finishedMessagesDays',
+  available: always,
+  async batch(db, cutoff, limit) {
+    const picked = await rows<{ id: string }>(db, FINISHED_MESSAGES_PICK_SQL, [cutoff, limit]);
+    if (picked.length === 0) return { picked: 0, deleted: {} };
+    const ids = picked.map((r) => r.id);
+    const receipts = await deleted(
+      db,
+      `WITH gone AS (
+         DELETE FROM smpp_receipts r USING smpp_message_parts p
+          WHERE p.message_id = ANY($1::uuid[]) AND r.part_id = p.id
+         RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
+      [ids],
+    );
+    const parts = await deleted(
+      db,
+      `WITH gone AS (DELETE FROM smpp_message_parts WHERE message_id = ANY($1::uuid[]) RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
+      [ids],
+    );
+    const messages = await deleted(
+      db,
+      `WITH gone AS (DELETE FROM smpp_messages WHERE id = ANY($1::uuid[]) RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
+      [ids],
+    );
+    return {
+      picked: picked.length,
+      deleted: { smpp_messages: messages, smpp_message_parts: parts, smpp_receipts: receipts },
+    };
+  },
+};
+
+/** Every step, in the order a run takes them. */
+export const RETENTION_STEPS: readonly RetentionStep[] = [
+  finishedMessages,
+  singleTable(
+    'dispatched events',
+    'dispatchedEventsHours',
+    'smpp_outbox_events',
+    `SELECT id FROM smpp_outbox_events WHERE dispatched_at < $1 ORDER BY dispatched_at`,
+  ),
+  singleTable(
+    'dead-lettered events',
+    'deadLetteredEventsDays',
+    'smpp_outbox_events',
+    `SELECT id FROM smpp_outbox_events WHERE dead_lettered_at < $1 ORDER BY dead_lettered_at`,
+    'id',
+    (db) => hasColumn(db, 'smpp_outbox_events', 'dead_lettered_at'),
+  ),
+  singleTable(
+    'unmatched receipts',
+    'unmatchedReceiptsDays',
+    'smpp_receipts',
+    `SELECT id FROM smpp_receipts WHERE part_id IS NULL AND received_at < $1 ORDER BY received_at`,
+  ),
+  singleTable(
+    'incomplete MO fragments',
+    'incompleteFragmentsHours',
+    'smpp_inbound_fragments',
+    `SELECT id FROM smpp_inbound_fragments WHERE received_at < $1 ORDER BY received_at`,
+  ),
+  singleTable(
+    'inbound messages',
+    'inboundMessagesDays',
+    'smpp_inbound_messages',
+    `SELECT id FROM smpp_inbound_messages WHERE received_at < $1 ORDER BY received_at`,
+  ),
+  singleTable(
+    'quarantined PDUs',
+    'quarantinedPdusDays',
+    'smpp_quarantined_pdus',
+    // By ctid: the step must not depend on that table's key.
+    `SELECT ctid FROM smpp_quarantined_pdus WHERE received_at < $1`,
+    'ctid',
+    async (db) =>
+      (await hasTable(db, 'smpp_quarantined_pdus')) &&
+      hasColumn(db, 'smpp_quarantined_pdus', 'received_at'),
+  ),
+  singleTable(
+    'expired bind leases',
+    'expiredLeasesHours',
+    'smpp_bind_leases',
+    `SELECT ctid FROM smpp_bind_leases WHERE expires_at < $1`,
+    'ctid',
+  ),
+];

@@ -1,0 +1,330 @@
+/**
+ * The hot queries keep to indexes whose working set is the live rows, whatever the history: on
+ * tables holding a large generated history (ANALYZEd), each hot operation of the store is run for
+ * real, every statement it sent is captured (TypeORM's query logger) and EXPLAINed with its own
+ * parameters, and no plan may read a history table sequentially. The statements are the ones the
+ * store runs, so a later change of a query is checked as it is.
+ */
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
+import { generateHistory } from '../../bench/history-data.js';
+import { SMPP_ENTITIES } from '../../src/smpp/entities/index.js';
+import { DEFAULT_EVENT_RETRY, EventOutbox } from '../../src/smpp/events/event-outbox.js';
+import type { SmppEventPublisher } from '../../src/smpp/events/smpp-event-publisher.js';
+import { parseReceipt } from '../../src/smpp/receipts/receipt-parser.js';
+import { resolveRetention } from '../../src/smpp/retention/retention-options.js';
+import { emptyCounts, RetentionRunner } from '../../src/smpp/retention/retention-runner.js';
+import { readStoreStats } from '../../src/smpp/retention/store-stats.js';
+import type { InboundDeliverSm } from '../../src/smpp/session/session.types.js';
+import { InboundStore } from '../../src/smpp/store/inbound-store.js';
+import { MessageStore } from '../../src/smpp/store/message-store.js';
+import { ReceiptStore } from '../../src/smpp/store/receipt-store.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+
+/** Messages of history; each brings a part, a receipt and 3 events: 6 rows (300 000 by default). */
+const HISTORY = Number(process.env.QUERY_PLANS_HISTORY ?? 50_000);
+/** The tables that grow with traffic: none of them may be read whole by a hot query. */
+const HISTORY_TABLES = new Set([
+  'smpp_messages',
+  'smpp_message_parts',
+  'smpp_receipts',
+  'smpp_outbox_events',
+  'smpp_inbound_messages',
+]);
+
+interface Captured {
+  sql: string;
+  params: unknown[];
+}
+
+class CapturingLogger implements TypeOrmLogger {
+  captured: Captured[] = [];
+  logQuery(query: string, parameters?: unknown[]) {
+    this.captured.push({ sql: query, params: parameters ?? [] });
+  }
+  logQueryError() {}
+  logQuerySlow() {}
+  logSchemaBuild() {}
+  logMigration() {}
+  log() {}
+}
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+}
+
+function nodes(plan: PlanNode): PlanNode[] {
+  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+}
+
+const INDEX_SCANS = new Set(['Index Scan', 'Index Only Scan', 'Bitmap Index Scan']);
+
+function deliver(text: string, tlvs = new Map<number, Buffer>()): InboundDeliverSm {
+  return {
+    sequenceNumber: 1,
+    sourceAddr: '6591234567',
+    sourceAddrTon: 1,
+    sourceAddrNpi: 1,
+    destinationAddr: 'BenchBrand',
+    destAddrTon: 5,
+    destAddrNpi: 0,
+    esmClass: text.startsWith('id:') ? 0x04 : 0,
+    dataCoding: 0,
+    shortMessage: Buffer.from(text, 'latin1'),
+    tlvs,
+  };
+}
+
+describe(`hot query plans on a history of ${HISTORY} finished messages`, () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let explainer: pg.Client;
+  const logger = new CapturingLogger();
+  const plans = new Map<string, PlanNode[][]>();
+
+  /** Runs `op` for real, then EXPLAINs every statement it sent to the smpp_ tables. */
+  async function capture(name: string, op: () => Promise<unknown>): Promise<PlanNode[][]> {
+    logger.captured = [];
+    await op();
+    const statements = logger.captured.filter(
+      (c) => /smpp_/.test(c.sql) && !/^\s*(EXPLAIN|ANALYZE|SET)\b/i.test(c.sql),
+    );
+    expect(statements.length, `${name}: statements captured`).toBeGreaterThan(0);
+    const out: PlanNode[][] = [];
+    for (const s of statements) {
+      const res = await explainer.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
+        `EXPLAIN (FORMAT JSON) ${s.sql}`,
+        s.params as unknown[],
+      );
+      const all = nodes(res.rows[0]['QUERY PLAN'][0].Plan);
+      const seq = all.filter(
+        (n) => n['Node Type'] === 'Seq Scan' && HISTORY_TABLES.has(n['Relation Name'] ?? ''),
+      );
+      expect(
+        seq.map((n) => n['Relation Name']),
+        `${name}: sequential scan in the plan of\n${s.sql}\n${JSON.stringify(res.rows[0]['QUERY PLAN'], null, 1)}`,
+      ).toEqual([]);
+      out.push(all);
+    }
+    plans.set(name, out);
+    return out;
+  }
+
+  /** The operation read `table` through `index` (by name) somewhere in its statements. */
+  function expectIndex(
+    plansOf: PlanNode[][],
+    table: string,
+    index: string | RegExp | Array<string | RegExp>,
+  ): void {
+    const wanted = [index].flat();
+    const matches = (name = '') =>
+      wanted.some((w) => (typeof w === 'string' ? w === name : w.test(name)));
+    const used = plansOf
+      .flat()
+      .filter((n) => INDEX_SCANS.has(n['Node Type']) && matches(n['Index Name']));
+    expect(
+      used.length,
+      `${table} read through ${index}; plans used: ${plansOf
+        .flat()
+        .filter((n) => INDEX_SCANS.has(n['Node Type']))
+        .map((n) => n['Index Name'])
+        .join(', ')}`,
+    ).toBeGreaterThan(0);
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await generateHistory(db.dataSource, { messages: HISTORY, spreadDays: 30, chunk: 50_000 });
+    // Live rows, as a busy system has them: queued parts, parts claimed by a dead process,
+    // parts waiting for their receipt, parked receipts, undispatched events.
+    await db.dataSource.query(
+      `WITH m AS (
+         INSERT INTO smpp_messages (id, account, destination, source, source_ton, source_npi, text, encoding,
+                                    data_coding, status, parts_total, registered_delivery)
+         SELECT gen_random_uuid(), 'default', '6591234567', 'Brand', 5, 0, 'live ' || g, 'gsm7', 0,
+                CASE WHEN g <= 50 THEN 'queued' WHEN g <= 70 THEN 'submitting' ELSE 'submitted' END, 1, 1
+           FROM generate_series(1, 100) g
+         RETURNING id, status, text)
+       INSERT INTO smpp_message_parts (id, message_id, account, seq, total, status, body, esm_class,
+                                       smsc_message_id, claimed_by, claimed_until)
+       SELECT gen_random_uuid(), m.id, 'default', 1, 1, m.status, '\\x41', 0,
+              CASE WHEN m.status = 'submitted' THEN 'LIVE' || replace(m.text, ' ', '') END,
+              CASE WHEN m.status = 'submitting' THEN 'dead-process' END,
+              CASE WHEN m.status = 'submitting' THEN now() - interval '1 minute' END
+         FROM m`,
+    );
+    await db.dataSource.query(
+      `INSERT INTO smpp_receipts (id, account, smsc_message_id, stat, final, raw_text, tlvs, source_addr, destination_addr)
+       SELECT gen_random_uuid(), 'default', 'PARKED' || g, 'DELIVRD', true, 'x', '{}', '1', '2'
+         FROM generate_series(1, 30) g`,
+    );
+    await db.dataSource.query(
+      `INSERT INTO smpp_outbox_events (id, name, payload, created_at)
+       SELECT gen_random_uuid(), 'smpp.message.delivered', '{}', now() - interval '1 hour'
+         FROM generate_series(1, 100) g`,
+    );
+    // MO history: messages received over the last 30 days, 8x8's MO id on each.
+    await db.dataSource.query(
+      `INSERT INTO smpp_inbound_messages (id, account, source, destination, text, data_coding, parts_total,
+                                          vendor_message_id, received_at, completed_at)
+       SELECT gen_random_uuid(), 'default', '6591234567', 'BenchBrand', 'STOP', 0, 1, gen_random_uuid()::text,
+              now() - (30.0 * g / $1) * interval '1 day', now() - (30.0 * g / $1) * interval '1 day'
+         FROM generate_series(1, $1::int) g`,
+      [Math.max(1_000, HISTORY / 5)],
+    );
+    await db.dataSource.query('ANALYZE');
+    ds = new DataSource({
+      type: 'postgres',
+      url: db.url,
+      entities: SMPP_ENTITIES,
+      logging: ['query'],
+      logger,
+      poolSize: 2,
+    });
+    await ds.initialize();
+    explainer = new pg.Client({ connectionString: db.url });
+    await explainer.connect();
+  }, 300_000);
+
+  afterAll(async () => {
+    await explainer?.end();
+    if (ds?.isInitialized) await ds.destroy();
+    await db?.drop();
+  });
+
+  it('claim of queued parts, and the idle check', async () => {
+    const store = new MessageStore(ds);
+    expectIndex(
+      await capture('claim', () => store.claim('default', 10, 'plans', 60_000)),
+      'smpp_message_parts',
+      // The claim index, partial on queued parts (also as lanes split it).
+      /^ix_smpp_message_parts_claim/,
+    );
+    await capture('hasDue', () => store.hasDue('default'));
+  });
+
+  it('lookup by clientRef and by id', async () => {
+    const store = new MessageStore(ds);
+    const found = await store.findByClientRef('default', `hist-${HISTORY - 2}`);
+    expect(found?.status).toBe('delivered');
+    expectIndex(
+      await capture('clientRef', () => store.findByClientRef('default', 'hist-2')),
+      'smpp_messages',
+      'uq_smpp_messages_account_client_ref',
+    );
+    expectIndex(
+      await capture('get', () => store.get(found!.id)),
+      'smpp_messages',
+      'pk_smpp_messages',
+    );
+  });
+
+  it('a receipt matched by SMSC id and its other spellings, and parked when nobody knows it', async () => {
+    const receipts = new ReceiptStore(ds, () => true);
+    const [{ smsc_message_id: known }]: Array<{ smsc_message_id: string }> = await ds.query(
+      `SELECT smsc_message_id FROM smpp_message_parts WHERE status = 'delivered' LIMIT 1`,
+    );
+    const incoming = (smscId: string) => {
+      const d = deliver(
+        `id:${smscId} sub:001 dlvrd:001 submit date:2512011200 done date:2512011200 stat:DELIVRD err:000 text:x`,
+      );
+      return {
+        id: randomUUID(),
+        account: 'default',
+        bindLabel: 'plans#0',
+        parsed: parseReceipt(d)!,
+        deliver: d,
+      };
+    };
+    // Lower case: found by a second spelling (a duplicate of a delivered part).
+    const match = await capture('receipt match', () =>
+      receipts.recordReceipts([incoming(known.toLowerCase()), incoming('12345')]),
+    );
+    expectIndex(match, 'smpp_message_parts', 'ix_smpp_message_parts_receipt_match');
+  });
+
+  it('a submit result that finds its parked receipt', async () => {
+    const receipts = new ReceiptStore(ds, () => true);
+    const [part]: Array<{ id: string }> = await ds.query(
+      `SELECT id FROM smpp_message_parts WHERE status = 'submitting' LIMIT 1`,
+    );
+    const plansOf = await capture('submit result + parked receipts', () =>
+      receipts.recordSubmitResults([
+        {
+          partId: part.id,
+          account: 'default',
+          outcome: { kind: 'submitted', smscMessageId: 'PARKED7' },
+        },
+      ]),
+    );
+    // Either partial index on parked receipts (part_id IS NULL): both hold the parked ones only.
+    expectIndex(plansOf, 'smpp_receipts', [
+      'ix_smpp_receipts_parked',
+      'ix_smpp_receipts_parked_age',
+    ]);
+    expectIndex(plansOf, 'smpp_message_parts', 'pk_smpp_message_parts');
+  });
+
+  it('recovery of parts claimed by a dead process', async () => {
+    const receipts = new ReceiptStore(ds, () => true);
+    expectIndex(
+      await capture('recovery', () => receipts.recoverExpiredClaims('default', false)),
+      'smpp_message_parts',
+      'ix_smpp_message_parts_recovery',
+    );
+  });
+
+  it('outbox dispatch of events left over', async () => {
+    const publisher = { enabled: true, publish: () => Promise.resolve() };
+    const outbox = new EventOutbox(ds, publisher as unknown as SmppEventPublisher, {
+      ...DEFAULT_EVENT_RETRY,
+      instanceId: 'plans',
+    });
+    expectIndex(
+      await capture('outbox dispatch', () => outbox.dispatchDue()),
+      'smpp_outbox_events',
+      'ix_smpp_outbox_events_pending',
+    );
+  });
+
+  it('an MO the SMSC sends again', async () => {
+    const inbound = new InboundStore(ds, () => true);
+    const vendorId = new Map([[0x1502, Buffer.from(randomUUID(), 'latin1')]]);
+    expectIndex(
+      await capture('inbound', () => inbound.record('default', deliver('hello', vendorId))),
+      'smpp_inbound_messages',
+      'ix_smpp_inbound_messages_vendor_id',
+    );
+  });
+
+  it('retention batches and the stats read the indexes too', async () => {
+    const issues: string[] = [];
+    // Periods longer than the history: every step looks, none deletes.
+    const retention = resolveRetention(
+      {
+        finishedMessagesDays: 365,
+        dispatchedEventsHours: 365 * 24,
+        unmatchedReceiptsDays: 365,
+        inboundMessagesDays: 365,
+      },
+      issues,
+    );
+    expect(issues).toEqual([]);
+    const purge = await capture('retention', async () => {
+      const result = await new RetentionRunner(ds, retention || (undefined as never)).run(
+        new AbortController().signal,
+      );
+      expect(result.ran).toBe(true);
+    });
+    expectIndex(purge, 'smpp_messages', 'ix_smpp_messages_finished');
+    expectIndex(purge, 'smpp_outbox_events', 'ix_smpp_outbox_events_dispatched');
+    expectIndex(purge, 'smpp_receipts', 'ix_smpp_receipts_parked_age');
+    expectIndex(purge, 'smpp_outbox_events', 'ix_smpp_outbox_events_dead_lettered');
+    await capture('stats', () => readStoreStats(ds, emptyCounts()));
+  });
+});
