@@ -280,7 +280,7 @@ describe(`hot query plans on a history of ${HISTORY} finished messages`, () => {
   });
 
   it('outbox dispatch of events left over', async () => {
-    const publisher = { enabled: true, publish: () => Promise.resolve() };
+    const publisher = { enabled: true, emit: () => Promise.resolve() };
     const outbox = new EventOutbox(ds, publisher as unknown as SmppEventPublisher, {
       ...DEFAULT_EVENT_RETRY,
       instanceId: 'plans',
