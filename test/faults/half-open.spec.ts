@@ -121,5 +121,5 @@ describe('fault 5: half-open link (the SMSC goes silent)', () => {
     expect(verdict.lost).toBe(0);
     expect(verdict.duplicated).toBe(0);
     for (const s of Object.keys(verdict.byStatus)) expect(['delivered', 'unknown']).toContain(s);
-  });
+  }, 300_000);
 });

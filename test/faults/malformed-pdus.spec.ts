@@ -152,5 +152,5 @@ describe('fault 4: 100 kinds of malformed PDUs from the SMSC', () => {
     expect(verdict.lost).toBe(0);
     expect(verdict.duplicated).toBe(0);
     for (const s of Object.keys(verdict.byStatus)) expect(['delivered', 'unknown']).toContain(s);
-  });
+  }, 300_000);
 });

@@ -143,5 +143,5 @@ describe('fault 3: Postgres cut for 10 s while receipts flow', () => {
     expect(unmatched).toBe(0);
     expect([...deliveredEvents.values()].every((n) => n === 1)).toBe(true);
     expect(deliveredEvents.size).toBe(MESSAGES);
-  });
+  }, 300_000);
 });

@@ -149,5 +149,5 @@ describe('fault 8: receipts storm (10,000; a third before their submit_sm_resp, 
     expect(observed.duplicates).toBe(perPart[0].duplicates);
     expect(delivered.size).toBe(MESSAGES);
     expect(doubleCounted).toBe(0);
-  });
+  }, 300_000);
 });

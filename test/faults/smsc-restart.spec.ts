@@ -84,5 +84,5 @@ describe('fault 1: SMSC killed mid-stream three times and restarted', () => {
     // Only parts in flight at a kill can be unknown: at most the windows, 3 times.
     expect(verdict.unknown).toBeLessThanOrEqual(3 * 2 * 10);
     for (const s of Object.keys(verdict.byStatus)) expect(['delivered', 'unknown']).toContain(s);
-  });
+  }, 300_000);
 });
