@@ -195,6 +195,7 @@ export class SmppMessaging implements OnModuleInit {
   async drain(): Promise<void> {
     await this.receipts.idle();
     await this.inserts.idle();
+    await this.outbox.idle();
   }
 
   /**

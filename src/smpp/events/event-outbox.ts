@@ -80,6 +80,9 @@ export class EventOutbox {
   private readonly running = new Set<string>();
   private pumping: Promise<number> | undefined;
   private kickTimer: NodeJS.Timeout | undefined;
+  /** Live publishes under way, so that shutdown can wait for them before the pool closes. */
+  private readonly publishing = new Set<Promise<void>>();
+  private stopped = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -94,8 +97,15 @@ export class EventOutbox {
   }
 
   /** Publishes events this process just committed; never rejects. */
-  async publish(events: readonly PendingEvent[]): Promise<void> {
-    if (events.length === 0 || !this.enabled) return;
+  publish(events: readonly PendingEvent[]): Promise<void> {
+    if (events.length === 0 || !this.enabled) return Promise.resolve();
+    const run = this.publishInOrder(events);
+    this.publishing.add(run);
+    void run.finally(() => this.publishing.delete(run));
+    return run;
+  }
+
+  private async publishInOrder(events: readonly PendingEvent[]): Promise<void> {
     const keys = [...new Set(events.map(messageIdOf).filter((k): k is string => k !== null))];
     const earlier = keys.map((k) => this.tails.get(k)).filter((p) => p !== undefined);
     let release!: () => void;
@@ -131,8 +141,22 @@ export class EventOutbox {
 
   /** Stops the pass scheduled by a failure or a hold (the periodic one is the caller's). */
   stop(): void {
+    this.stopped = true;
     clearTimeout(this.kickTimer);
     this.kickTimer = undefined;
+  }
+
+  /**
+   * Waits (at most `timeoutMs`: a hanging listener must not hold up shutdown) for the publishes
+   * and the pass under way, so that they record their dispatch before the pool closes. What is
+   * left stays undispatched and is dispatched again after its lease (at least once).
+   */
+  async idle(timeoutMs = 10_000): Promise<void> {
+    const work = Promise.allSettled([...this.publishing, this.pumping]);
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([work, limit]);
+    clearTimeout(timer);
   }
 
   private async pump(): Promise<number> {
@@ -260,7 +284,7 @@ export class EventOutbox {
 
   /** Runs a pass soon (a retry or a held event is due), besides the periodic one. */
   private kick(ms: number): void {
-    if (this.kickTimer) return;
+    if (this.kickTimer || this.stopped) return;
     this.kickTimer = setTimeout(() => {
       this.kickTimer = undefined;
       void this.dispatchDue().catch((error: unknown) =>
