@@ -273,8 +273,8 @@ describe('three replicas: one SIGKILLed, one restarted, mid-stream', () => {
     // Each receipt's event once across the replicas (those stored by the dead replica may be
     // emitted again by the outbox's recovery: at-least-once; counted, not asserted).
     // A message's later events wait for its earlier ones: those the dead replica wrote are taken
-    // over when their dispatch lease (30 s) runs out. Wait until the outbox drained, and every
-    // receipt stored by a live replica has reached its child's event record.
+    // over once its heartbeat lapsed. Wait until the outbox drained, and every receipt stored by
+    // a live replica has reached its child's event record.
     const receipts = (await db.dataSource.query(
       `SELECT id, bind_label FROM smpp_receipts`,
     )) as Array<{ id: string; bind_label: string }>;
