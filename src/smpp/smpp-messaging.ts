@@ -75,6 +75,10 @@ export class SmppMessaging implements OnModuleInit {
 
   onModuleInit(): void {
     const recordEvents = () => this.events.enabled;
+    // With replicas' heartbeats, events are owned by the replica (instance#token) that wrote them,
+    // and a dead replica's are taken over once its heartbeat lapsed, as its parts are.
+    const deadAfterMs = this.binds.replicaTtlMs;
+    const eventOwner = deadAfterMs === undefined ? null : this.binds.replicaId;
     this.store = new MessageStore(this.dataSource);
     this.queueDepth = new QueueDepth(this.dataSource);
     this.accountsByName = new Map(this.options.accounts.map((a) => [a.name, a]));
@@ -83,6 +87,7 @@ export class SmppMessaging implements OnModuleInit {
       recordEvents,
       this.telemetry,
       accountScope(this.options.accounts),
+      eventOwner,
     );
     this.outbox = new EventOutbox(
       this.dataSource,
@@ -90,7 +95,8 @@ export class SmppMessaging implements OnModuleInit {
       {
         ...DEFAULT_EVENT_RETRY,
         maxAttempts: this.options.eventMaxAttempts,
-        instanceId: this.options.instanceId,
+        instanceId: eventOwner ?? this.options.instanceId,
+        deadAfterMs,
       },
       this.telemetry,
     );
@@ -128,10 +134,11 @@ export class SmppMessaging implements OnModuleInit {
       recordEvents,
       this.options.limits.maxQuarantined,
       this.telemetry,
+      eventOwner,
     );
     const router = new DeliverRouter(
       this.receipts,
-      new InboundStore(this.dataSource, recordEvents),
+      new InboundStore(this.dataSource, recordEvents, eventOwner),
       this.outbox,
       this.quarantineStore,
       this.options.limits.maxDeliversInFlight,

@@ -8,6 +8,7 @@ import type { ReceiptEvent } from '../../src/simulator/simulator.types.js';
 import type { SmscSimulator } from '../../src/simulator/index.js';
 import { BindManager } from '../../src/smpp/binds/bind-manager.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { undispatchedEvents } from '../support/outbox.js';
 import {
   createSmppTestApp,
   eventually,
@@ -22,8 +23,12 @@ function bound(t: SmppTestApp): number {
   return t.app.get(BindManager).status()[0].bound.transceiver;
 }
 
-function payloadOf(e: RecordedEvent): { messageId?: string | null; smscMessageId?: string } {
-  return e.payload as { messageId?: string | null; smscMessageId?: string };
+function payloadOf(e: RecordedEvent): {
+  eventId?: string;
+  messageId?: string | null;
+  smscMessageId?: string;
+} {
+  return e.payload as { eventId?: string; messageId?: string | null; smscMessageId?: string };
 }
 
 describe('receipts on the other replica', () => {
@@ -36,7 +41,9 @@ describe('receipts on the other replica', () => {
   const receiptsSent: ReceiptEvent[] = [];
 
   beforeAll(async () => {
-    sim = await startSimulator({ receipts: { delayMs: 20 } });
+    // A receipt is re-sent only after 20 s without its deliver_sm_resp: on a loaded machine the
+    // default 2 s re-sends receipts whose answer came late, and each copy is a receipt of its own.
+    sim = await startSimulator({ receipts: { delayMs: 20, responseTimeoutMs: 20_000 } });
     db = await createTestDatabase();
     const start = async (name: 'a' | 'b') => {
       const onBind = (info: { bindId: number }) => owner.set(info.bindId, name);
@@ -87,13 +94,23 @@ describe('receipts on the other replica', () => {
       `all ${count} delivered`,
       15_000,
     );
-    // Every event is in; wait until both replicas have emitted their share.
+    // Every event is in the outbox; wait until both replicas have emitted all of them (a
+    // message's later events wait for its earlier ones, which may be the other replica's).
     const smscIds = new Map(messages.map((m) => [m!.parts[0].smscMessageId!, m!.id]));
     const received = () =>
       [...a.events.map((e) => ['a', e] as const), ...b.events.map((e) => ['b', e] as const)].filter(
         ([, e]) => e.name === 'smpp.receipt.received' && smscIds.has(payloadOf(e).smscMessageId!),
       );
-    await eventually(() => received().length >= count, 'every receipt event');
+    await eventually(
+      async () => received().length >= count && (await undispatchedEvents(db.dataSource)) === 0,
+      'every receipt event, and the outbox drained',
+    );
+    expect(sim.stats.receiptsRedelivered).toBe(0);
+    // no event published twice, on one replica or across both
+    const eventIds = [...a.events, ...b.events]
+      .map((e) => payloadOf(e).eventId)
+      .filter((id) => id !== undefined);
+    expect(eventIds.filter((id, k) => eventIds.indexOf(id) !== k)).toEqual([]);
 
     // the receipts really came on both replicas' binds
     const firstTries = receiptsSent.filter((r) => smscIds.has(r.messageId) && r.attempt === 1);
@@ -109,7 +126,6 @@ describe('receipts on the other replica', () => {
         cameOn.get(payloadOf(e).smscMessageId!),
       );
     }
-    expect(sim.stats.receiptsRedelivered).toBe(0);
 
     // each message: delivered once, submitted at most once, across both replicas
     const all = [...a.events, ...b.events];

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SmscSimulator } from '../../src/simulator/index.js';
 import { SmppEvents } from '../../src/smpp/events/smpp-events.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { undispatchedEvents } from '../support/outbox.js';
 import { startSimulator } from '../support/smpp-app.js';
 import { buildChildApp, ChildApp } from '../faults/child-app.js';
 import {
@@ -271,17 +272,36 @@ describe('three replicas: one SIGKILLed, one restarted, mid-stream', () => {
 
     // Each receipt's event once across the replicas (those stored by the dead replica may be
     // emitted again by the outbox's recovery: at-least-once; counted, not asserted).
+    // A message's later events wait for its earlier ones: those the dead replica wrote are taken
+    // over once its heartbeat lapsed. Wait until the outbox drained, and every receipt stored by
+    // a live replica has reached its child's event record.
     const receipts = (await db.dataSource.query(
       `SELECT id, bind_label FROM smpp_receipts`,
     )) as Array<{ id: string; bind_label: string }>;
-    const emitted = new Map<string, number>();
-    for (const child of children) {
-      for (const e of child.events) {
-        if (e.event !== SmppEvents.ReceiptReceived || !e.receiptId) continue;
-        emitted.set(e.receiptId, (emitted.get(e.receiptId) ?? 0) + 1);
-      }
-    }
     const fromLive = receipts.filter((r) => !r.bind_label.endsWith(`@${victimId}`));
+    const emitted = new Map<string, number>();
+    const countEmitted = () => {
+      emitted.clear();
+      for (const child of children) {
+        for (const e of child.events) {
+          if (e.event !== SmppEvents.ReceiptReceived || !e.receiptId) continue;
+          emitted.set(e.receiptId, (emitted.get(e.receiptId) ?? 0) + 1);
+        }
+      }
+    };
+    const outboxDrained = await waitFor(
+      async () => {
+        countEmitted();
+        return (
+          (await undispatchedEvents(db.dataSource)) === 0 &&
+          fromLive.every((r) => emitted.has(r.id))
+        );
+      },
+      'the outbox drained and every live receipt emitted',
+      60_000,
+      250,
+    ).catch(() => false);
+    countEmitted();
     const notOnce = fromLive.filter((r) => emitted.get(r.id) !== 1);
     const fromDead = receipts.length - fromLive.length;
 
@@ -306,6 +326,9 @@ describe('three replicas: one SIGKILLed, one restarted, mid-stream', () => {
     expect(sim.stats.maxConcurrentBinds[SYSTEM_ID]).toBeLessThanOrEqual(4);
     expect(notReady).toEqual([]);
     expect([...finalShares.values()].sort()).toEqual([1, 1, 2]);
+    expect(outboxDrained, `undispatched events: ${await undispatchedEvents(db.dataSource)}`).toBe(
+      true,
+    );
     expect(notOnce.map((r) => `${r.id}: ${emitted.get(r.id) ?? 0}`)).toEqual([]);
     expect(fromLive.length).toBeGreaterThan(0);
   }, 240_000);

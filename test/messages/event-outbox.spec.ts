@@ -7,11 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SmscSimulator } from '../../src/simulator/index.js';
+import { claimDue, renewOwn } from '../../src/smpp/events/outbox-queries.js';
 import { SmppEvents } from '../../src/smpp/events/smpp-events.js';
 import {
   SmppTelemetry,
   type EventDispatchObservation,
 } from '../../src/smpp/telemetry/smpp-telemetry.js';
+import { createTestDatabase } from '../support/database.js';
 import {
   createSmppTestApp,
   eventually,
@@ -188,6 +190,42 @@ describe('event outbox', () => {
       expect(stillLive).toMatchObject({ dispatched: false, attempts: 0 });
     } finally {
       await t.close();
+    }
+  });
+
+  it('takes over a replica’s events once its heartbeat lapsed, not while it lives', async () => {
+    const db = await createTestDatabase();
+    try {
+      const [ofDead, ofLive, fresh] = [randomUUID(), randomUUID(), randomUUID()];
+      // All still within their 30 s lease; the first two held for 5 s, the third just written.
+      await db.dataSource.query(
+        `INSERT INTO smpp_outbox_events (id, name, payload, claimed_by, claimed_until)
+         VALUES ($1, $4, $5, 'dead#1', now() + interval '25 seconds'),
+                ($2, $4, $6, 'live#1', now() + interval '25 seconds'),
+                ($3, $4, $7, 'dead#1', now() + interval '30 seconds')`,
+        [
+          ofDead,
+          ofLive,
+          fresh,
+          SmppEvents.MessageDelivered,
+          deliveredPayload(ofDead),
+          deliveredPayload(ofLive),
+          deliveredPayload(fresh),
+        ],
+      );
+      await db.dataSource.query(
+        `INSERT INTO smpp_replicas (system_key, replica, wanted, expires_at)
+         VALUES ('k', 'live#1', 1, now() + interval '1 minute'),
+                ('k', 'dead#1', 1, now() - interval '1 second')`,
+      );
+      // Without heartbeats, only the lease counts: nothing is due.
+      expect(await claimDue(db.dataSource, 'me#1', 10)).toEqual([]);
+      const taken = await claimDue(db.dataSource, 'me#1', 10, 2_000);
+      expect(taken.map((r) => [r.id, r.previous_owner])).toEqual([[ofDead, 'dead#1']]);
+      // The dead one's own live dispatch (had it been slow) no longer finds it its own.
+      expect(await renewOwn(db.dataSource, 'dead#1', [ofDead, fresh])).toEqual(new Set([fresh]));
+    } finally {
+      await db.drop();
     }
   });
 });

@@ -22,6 +22,7 @@ import {
   messagesWithEarlierPending,
   type OutboxRow,
   recordFailures,
+  renewOwn,
   type RetryPolicy,
 } from './outbox-queries.js';
 import type { SmppEventPublisher } from './smpp-event-publisher.js';
@@ -45,8 +46,13 @@ const PAYLOAD_CLASSES: Partial<
 const CLAIM_BATCH = 200;
 
 export interface EventOutboxSettings extends RetryPolicy {
-  /** This process (claims and leases are held in its name). */
+  /** This process (claims and leases are held in its name; its replica id with heartbeats). */
   instanceId: string;
+  /**
+   * With replicas' heartbeats (smpp_replicas): how long a heartbeat lives. Events held by a
+   * replica without a live one are taken over after this, rather than after their lease.
+   */
+  deadAfterMs?: number;
 }
 
 export const DEFAULT_EVENT_RETRY: RetryPolicy = {
@@ -165,7 +171,12 @@ export class EventOutbox {
     let passes = 0;
     do {
       const claimed = (
-        await claimDue(this.dataSource, this.settings.instanceId, CLAIM_BATCH)
+        await claimDue(
+          this.dataSource,
+          this.settings.instanceId,
+          CLAIM_BATCH,
+          this.settings.deadAfterMs,
+        )
       ).filter((row) => !this.running.has(row.id));
       taken += claimed.length;
       if (claimed.length === 0) break;
@@ -183,10 +194,20 @@ export class EventOutbox {
     return dispatched;
   }
 
-  private async dispatchLive(events: Dispatchable[]): Promise<void> {
+  private async dispatchLive(all: Dispatchable[]): Promise<void> {
     let blocked: Set<string>;
-    const ordered = events.filter((e) => e.messageId !== null);
+    let events = all;
     try {
+      if (this.settings.deadAfterMs !== undefined) {
+        // Taken over meanwhile (this replica's heartbeat lapsed): the taker dispatches them.
+        const own = await renewOwn(
+          this.dataSource,
+          this.settings.instanceId,
+          all.map((e) => e.id),
+        );
+        events = all.filter((e) => own.has(e.id));
+      }
+      const ordered = events.filter((e) => e.messageId !== null);
       blocked =
         ordered.length > 0
           ? await messagesWithEarlierPending(
@@ -197,7 +218,7 @@ export class EventOutbox {
     } catch (error) {
       // The database is away: their lease runs out and a later pass dispatches them in order.
       this.logger.warn(
-        `Cannot check the order of ${events.length} event(s) (${describe(error)}); they are dispatched later`,
+        `Cannot check the order of ${all.length} event(s) (${describe(error)}); they are dispatched later`,
       );
       return;
     }

@@ -42,14 +42,22 @@ export function messageIdOf(event: { payload: object }): string | null {
 
 /**
  * Writes events in the transaction that made the change; call EventOutbox.publish() after it
- * committed. The writer owns their dispatch for DISPATCH_LEASE_MS; after that (the writer died,
- * or its listeners hang) any process may take them over.
+ * committed. The writer (`owner`, its replica id) owns their dispatch for DISPATCH_LEASE_MS; after
+ * that (the writer died, or its listeners hang), or once the writer has no live heartbeat in
+ * smpp_replicas, any process may take them over.
  */
-export async function writeOutbox(db: SqlExecutor, events: readonly PendingEvent[]): Promise<void> {
+export async function writeOutbox(
+  db: SqlExecutor,
+  events: readonly PendingEvent[],
+  owner: string | null = null,
+): Promise<void> {
   if (events.length === 0) return;
   await db.query(
-    `INSERT INTO smpp_outbox_events (id, name, payload, message_id, claimed_until)
-     SELECT v.id, v.name, v.payload, v.message_id, now() + $5::int * interval '1 millisecond'
+    // Not due for the writer's own dispatch passes (next_attempt_at): its publish() runs them.
+    `INSERT INTO smpp_outbox_events
+            (id, name, payload, message_id, claimed_by, claimed_until, next_attempt_at)
+     SELECT v.id, v.name, v.payload, v.message_id, $6::varchar,
+            now() + $5::int * interval '1 millisecond', now() + $5::int * interval '1 millisecond'
        FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[], $4::uuid[])
             WITH ORDINALITY AS v(id, name, payload, message_id, n)
       ORDER BY v.n`,
@@ -59,8 +67,30 @@ export async function writeOutbox(db: SqlExecutor, events: readonly PendingEvent
       events.map((e) => JSON.stringify(e.payload)),
       events.map(messageIdOf),
       DISPATCH_LEASE_MS,
+      owner,
     ],
   );
+}
+
+/**
+ * Renews this process's lease on events it is about to dispatch live; returns those still its
+ * own (another process may have taken one over, its writer's heartbeat having lapsed). The row
+ * update orders it against a takeover's claim, so an event is never dispatched by both.
+ */
+export async function renewOwn(
+  db: SqlExecutor,
+  owner: string,
+  ids: readonly string[],
+): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const found = await rows<{ id: string }>(
+    db,
+    `UPDATE smpp_outbox_events SET claimed_until = now() + $3::int * interval '1 millisecond'
+      WHERE id = ANY($1::uuid[]) AND claimed_by = $2 AND dispatched_at IS NULL
+      RETURNING id`,
+    [ids, owner, DISPATCH_LEASE_MS],
+  );
+  return new Set(found.map((r) => r.id));
 }
 
 /**
@@ -87,16 +117,28 @@ export async function messagesWithEarlierPending(
 /**
  * Takes up to `limit` events due for a dispatch, in a statement of its own (the row locks last
  * only as long as it): this process's own events whose retry is due, and any whose owner's lease
- * ran out. An event whose message has an earlier event still pending is left for later.
+ * ran out. With `deadAfterMs` (replicas with heartbeats), also those whose owner has had no live
+ * heartbeat in smpp_replicas and held them for longer than that (a dead replica's events are
+ * taken over as soon as its parts are). An event whose message has an earlier event still
+ * pending is left for later.
  */
-export function claimDue(db: SqlExecutor, owner: string, limit: number): Promise<OutboxRow[]> {
+export function claimDue(
+  db: SqlExecutor,
+  owner: string,
+  limit: number,
+  deadAfterMs?: number,
+): Promise<OutboxRow[]> {
   return rows<OutboxRow>(
     db,
     `WITH due AS (
        SELECT c.id, c.claimed_by AS previous_owner FROM smpp_outbox_events c
         WHERE c.dispatched_at IS NULL AND c.dead_lettered_at IS NULL
           AND ((c.claimed_by = $1 AND c.next_attempt_at <= now())
-               OR COALESCE(c.claimed_until, '-infinity') < now())
+               OR COALESCE(c.claimed_until, '-infinity') < now()
+               OR ($4::int IS NOT NULL AND c.claimed_by <> $1
+                   AND c.claimed_until < now() + ($3::int - $4::int) * interval '1 millisecond'
+                   AND NOT EXISTS (SELECT 1 FROM smpp_replicas r
+                                    WHERE r.replica = c.claimed_by AND r.expires_at >= now())))
           AND NOT EXISTS (
                 SELECT 1 FROM smpp_outbox_events e
                  WHERE e.message_id = c.message_id AND e.seq < c.seq
@@ -108,7 +150,7 @@ export function claimDue(db: SqlExecutor, owner: string, limit: number): Promise
         SET claimed_by = $1, claimed_until = now() + $3::int * interval '1 millisecond'
        FROM due WHERE o.id = due.id
      RETURNING o.id, o.name, o.payload, o.attempts, o.seq, due.previous_owner`,
-    [owner, limit, DISPATCH_LEASE_MS],
+    [owner, limit, DISPATCH_LEASE_MS, deadAfterMs ?? null],
   ).then((found) => found.sort((a, b) => Number(BigInt(a.seq) - BigInt(b.seq))));
 }
 

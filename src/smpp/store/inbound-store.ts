@@ -22,6 +22,8 @@ export class InboundStore {
   constructor(
     private readonly dataSource: DataSource,
     private readonly recordEvents: () => boolean,
+    /** The replica that owns the first dispatch of the events written here (see writeOutbox). */
+    private readonly eventOwner: string | null = null,
   ) {}
 
   async record(account: string, received: InboundDeliverSm): Promise<PendingEvent[]> {
@@ -135,7 +137,7 @@ export class InboundStore {
         }),
       },
     ];
-    if (this.recordEvents()) await writeOutbox(em, events);
+    if (this.recordEvents()) await writeOutbox(em, events, this.eventOwner);
     return events;
   }
 }

@@ -45,6 +45,8 @@ export class QuarantineStore {
     private readonly recordEvents: () => boolean,
     private readonly maxQuarantined = DEFAULT_MAX_QUARANTINED,
     private readonly telemetry?: SmppTelemetry,
+    /** The replica that owns the first dispatch of the events written here (see writeOutbox). */
+    private readonly eventOwner: string | null = null,
   ) {}
 
   async quarantine(input: QuarantineInput): Promise<Quarantined> {
@@ -85,7 +87,7 @@ export class QuarantineStore {
     // The row is what matters: an outbox that refuses the event (the reason the PDU is here, it
     // may be) must not turn the quarantine into an endless re-send.
     if (this.recordEvents()) {
-      await writeOutbox(this.dataSource, events).catch((error: unknown) =>
+      await writeOutbox(this.dataSource, events, this.eventOwner).catch((error: unknown) =>
         this.logger.error(
           `Could not record the quarantine event of row ${row.id}: ${describeDatabaseError(error)}`,
         ),

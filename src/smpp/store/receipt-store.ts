@@ -80,6 +80,8 @@ export class ReceiptStore {
     private readonly recordEvents: () => boolean,
     private readonly telemetry?: SmppTelemetry,
     private readonly scope: AccountScope = SELF_SCOPE,
+    /** The replica that owns the first dispatch of the events written here (see writeOutbox). */
+    private readonly eventOwner: string | null = null,
   ) {}
 
   async recordSubmitResults(results: readonly SubmitResult[]): Promise<PendingEvent[]> {
@@ -296,7 +298,7 @@ export class ReceiptStore {
     extra: PendingEvent[],
   ): Promise<PendingEvent[]> {
     const events = [...extra, ...(await refreshMessages(em, touched))];
-    if (this.recordEvents()) await writeOutbox(em, events);
+    if (this.recordEvents()) await writeOutbox(em, events, this.eventOwner);
     return events;
   }
 }
