@@ -113,6 +113,13 @@ describe('fault 3: Postgres cut for 10 s while receipts flow', () => {
     const [{ n: unmatched }] = (await db.dataSource.query(
       `SELECT count(*)::int AS n FROM smpp_receipts WHERE part_id IS NULL`,
     )) as Array<{ n: number }>;
+    // A delivered event trails its state when the cut caught the publish of an earlier event of
+    // the same message: that one waits out its dispatch lease (30 s), and order holds this one back.
+    const deliveredCount = () =>
+      new Set(
+        t.events.filter((e) => e.name === 'smpp.message.delivered').map((e) => e.payload.messageId),
+      ).size;
+    await waitFor(() => deliveredCount() === MESSAGES, 'every delivered event', 90_000, 250);
     const deliveredEvents = new Map<string, number>();
     for (const e of t.events.filter((e) => e.name === 'smpp.message.delivered')) {
       const id = e.payload.messageId as string;
