@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SmscSimulator, SmscSimulatorOptions } from '../../src/simulator/index.js';
 import { MessageStoreError } from '../../src/smpp/errors.js';
+import { DISPATCH_LEASE_MS } from '../../src/smpp/events/outbox-queries.js';
 import { createTestDatabase } from '../support/database.js';
 import {
   createSmppTestApp,
@@ -65,14 +66,22 @@ describe('database cut while a receipt arrives', () => {
     );
     expect(Number(receipts[0].n)).toBe(1);
     await eventually(() => sim.pendingReceipts === 0, 'every receipt acknowledged');
-    expect(
+    // The event trails the state it announces: when the cut caught the writer's own publish of
+    // an earlier event of this message (`submitted`), that one waits for its dispatch lease
+    // (DISPATCH_LEASE_MS) to run out, and `delivered` is published after it, in order.
+    const delivered = () =>
       t.events.filter(
         (e) =>
           e.name === 'smpp.message.delivered' &&
           (e.payload as { messageId: string }).messageId === sent.id,
-      ),
-    ).toHaveLength(1);
-  });
+      );
+    await eventually(
+      () => delivered().length > 0,
+      'the delivered event published',
+      DISPATCH_LEASE_MS + 15_000,
+    );
+    expect(delivered()).toHaveLength(1);
+  }, 90_000);
 });
 
 describe('send() while the database is away', () => {
