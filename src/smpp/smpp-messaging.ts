@@ -6,7 +6,7 @@ import type { ResolvedAccount } from './config/resolved-options.js';
 import { AccountDispatcher } from './dispatch/account-dispatcher.js';
 import { SubmitWaiters } from './dispatch/submit-waiters.js';
 import { QueueFullError, SmppConfigError } from './errors.js';
-import { DEFAULT_EVENT_RETRY, EventOutbox } from './events/event-outbox.js';
+import { DEFAULT_EVENT_RETRY, EventOutbox } from './store/outbox/event-outbox.js';
 import { SmppEventPublisher } from './events/smpp-event-publisher.js';
 import { SmppEvents } from './events/smpp-events.js';
 import { DeliverRouter } from './receipts/deliver-router.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { DeliverContext } from '../binds/bind-manager.js';
 import { SmppBackpressureError } from '../errors.js';
-import type { EventOutbox } from '../events/event-outbox.js';
+import type { EventOutbox } from '../store/outbox/event-outbox.js';
 import { fitColumn, storableText } from '../messages/wire-values.js';
 import { CommandStatus } from '../protocol/command-status.js';
 import type { InboundDeliverSm } from '../session/session.types.js';

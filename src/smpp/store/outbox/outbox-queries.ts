@@ -1,6 +1,6 @@
-import { rows, type SqlExecutor } from '../store/sql.js';
-import type { PendingEvent } from '../store/message-state-writer.js';
-import type { SmppEventName } from './smpp-events.js';
+import type { SmppEventName } from '../../events/smpp-events.js';
+import type { PendingEvent } from '../message-state-writer.js';
+import { rows, type SqlExecutor } from '../sql.js';
 
 /** How long a writer (or a process that took an event over) owns its dispatch, ms. */
 export const DISPATCH_LEASE_MS = 30_000;
