@@ -24,13 +24,6 @@ const RANK: Record<string, number> = {
 const KNOWN: Record<string, string> = {
   // The draft builds the store's row type; NewMessage lives beside the insert that takes it.
   'messages/message-draft.ts -> store/message-store.ts': 'NewMessage',
-  // Until the inbound side has its own folder.
-  'receipts/deliver-router.ts -> store/batch-queue.ts': 'inbound',
-  'receipts/deliver-router.ts -> store/inbound-store.ts': 'inbound',
-  'receipts/deliver-router.ts -> store/quarantine-store.ts': 'inbound',
-  'receipts/deliver-router.ts -> store/part-rows.ts': 'inbound',
-  'receipts/deliver-router.ts -> store/transient-error.ts': 'inbound',
-  'receipts/deliver-router.ts -> store/outbox/event-outbox.ts': 'inbound',
 };
 
 function sourceFiles(dir: string): string[] {
