@@ -31,7 +31,22 @@ export type { BindAllocator, BindLease } from './binds/bind-allocator.js';
 export type { PostgresBindAllocatorOptions } from './binds/postgres-bind-allocator.js';
 export type { SessionTlsOptions } from './session/session.types.js';
 export type { SendOptions, SmppMessagesOptions } from './messages/send-options.js';
-export type { EncodingChoice, MessageEncoding } from './messages/encoding/segmenter.js';
+export type {
+  Concatenation,
+  EncodingChoice,
+  MessageEncoding,
+} from './messages/encoding/segmenter.js';
+export {
+  estimateMessage,
+  type EstimateInput,
+  type EstimateLimits,
+  type MessageEstimate,
+} from './messages/estimate.js';
+export {
+  SMART_ENCODING_RULES,
+  type SmartEncodingRule,
+  type SmartReplacement,
+} from './messages/encoding/smart-encoding.js';
 
 // What the service returns
 export type { SmppMessagePartView, SmppMessageView } from './messages/message-view.js';

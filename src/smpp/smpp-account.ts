@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
 import type { AccountBindStatus } from './binds/bind-status.js';
+import type { EstimateInput, MessageEstimate } from './messages/estimate.js';
 import type { SmppMessageView } from './messages/message-view.js';
 import type { SendOptions } from './messages/send-options.js';
 import type { SentMessage, SmppService } from './smpp.service.js';
@@ -20,6 +21,11 @@ export class SmppAccount<A extends string = string> {
   /** SmppService.send() on this account. */
   send(input: AccountSendOptions): Promise<SentMessage> {
     return this.service.send({ ...input, account: this.name });
+  }
+
+  /** SmppService.estimate() on this account (its smartEncoding unless the input says). No I/O. */
+  estimate(input: EstimateInput): MessageEstimate {
+    return this.service.estimate({ ...input, account: this.name });
   }
 
   /** The message sent on this account with this clientRef, or null. */

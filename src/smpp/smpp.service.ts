@@ -12,6 +12,7 @@ import {
 } from './errors.js';
 import type { NewMessage } from './store/message-store.js';
 import { draftMessage } from './messages/message-draft.js';
+import { type EstimateInput, estimateMessage, type MessageEstimate } from './messages/estimate.js';
 import type { SmppMessageView } from './messages/message-view.js';
 import type { SendOptions } from './messages/send-options.js';
 import type { PurgeResult } from './retention/retention-runner.js';
@@ -87,6 +88,30 @@ export class SmppService<A extends string = string> {
       );
     }
     return { ...message, created: outcome.created };
+  }
+
+  /**
+   * How send() would encode and split this text on the account (default: the first), without
+   * storing or sending anything: encoding, parts, characters per part and left in the last part,
+   * the characters that forced UCS2, and smart encoding's replacements (the account's
+   * smartEncoding unless the input says). Throws SmppValidationError for what send() refuses.
+   */
+  estimate(input: EstimateInput & { account?: A }): MessageEstimate {
+    if (!input || typeof input !== 'object') return estimateMessage(input, this.options.messages);
+    const name: string = input.account ?? this.options.accounts[0].name;
+    const account = this.accounts.get(name);
+    if (!account) {
+      throw new SmppValidationError([
+        {
+          field: 'account',
+          message: `unknown account "${name}"; configured: ${[...this.accounts.keys()].join(', ')}`,
+        },
+      ]);
+    }
+    return estimateMessage(
+      { ...input, smartEncoding: input.smartEncoding ?? account.smartEncoding },
+      this.options.messages,
+    );
   }
 
   /** One account's handle: `smpp.account('otp').send({ to, text })`. An unknown name is a SmppValidationError. */

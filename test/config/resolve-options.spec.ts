@@ -163,6 +163,19 @@ describe('resolveSmppOptions', () => {
     );
   });
 
+  it('smartEncoding: false by default, a boolean or a named issue', () => {
+    expect(resolveSmppOptions({ accounts: [account] }).accounts[0].smartEncoding).toBe(false);
+    expect(
+      resolveSmppOptions({ accounts: [{ ...account, smartEncoding: true }] }).accounts[0]
+        .smartEncoding,
+    ).toBe(true);
+    expect(
+      issuesOf(() =>
+        resolveSmppOptions({ accounts: [{ ...account, smartEncoding: 'yes' as never }] }),
+      ),
+    ).toEqual([expect.stringMatching(/\.smartEncoding: expected true or false, got "yes"$/)]);
+  });
+
   it('defaults maxQueued to 1 000 000 and the in-memory limits', () => {
     const resolved = resolveSmppOptions({ accounts: [account] });
     expect(resolved.accounts[0].maxQueued).toBe(1_000_000);

@@ -69,7 +69,12 @@ describe('OpenAPI document and /docs', () => {
       .sort();
     const served = servedRoutes(service);
     expect(served).toEqual(
-      expect.arrayContaining(['post /messages', 'get /messages/{id}', 'get /health']),
+      expect.arrayContaining([
+        'post /messages',
+        'post /messages/estimate',
+        'get /messages/{id}',
+        'get /health',
+      ]),
     );
     expect(documented).toEqual(served);
     for (const [path, ops] of Object.entries(spec.paths)) {
@@ -84,7 +89,14 @@ describe('OpenAPI document and /docs', () => {
     const op = spec.paths['/messages'].post;
     const body = resolve(op.requestBody!.content['application/json'].schema);
     expect(body.type).toBe('object');
-    expect(Object.keys(body.properties!)).toEqual(['to', 'text', 'from', 'clientRef', 'encoding']);
+    expect(Object.keys(body.properties!)).toEqual([
+      'to',
+      'text',
+      'from',
+      'clientRef',
+      'encoding',
+      'smartEncoding',
+    ]);
     expect(body.required).toEqual(['to', 'text']);
     expect(body.additionalProperties).toBe(false);
     expect(body.properties!.encoding.enum).toEqual(['auto', 'gsm7', 'ucs2', 'latin1']);
@@ -108,6 +120,26 @@ describe('OpenAPI document and /docs', () => {
       in: 'header',
       name: 'X-API-Key',
     });
+  });
+
+  it('POST /messages/estimate: the text fields of POST /messages, the estimate and error answers', () => {
+    const op = spec.paths['/messages/estimate'].post;
+    const body = resolve(op.requestBody!.content['application/json'].schema);
+    expect(Object.keys(body.properties!)).toEqual(['text', 'encoding', 'smartEncoding']);
+    expect(body.required).toEqual(['text']);
+    expect(body.additionalProperties).toBe(false);
+    expect(Object.keys(jsonSchema(op, '200').properties!)).toEqual([
+      'encoding',
+      'parts',
+      'charactersPerPart',
+      'charactersLeftInLastPart',
+      'characters',
+      'ucs2Characters',
+      'replacements',
+    ]);
+    for (const status of ['400', '401', '413', '415', '429'])
+      expect(jsonSchema(op, status).properties!.statusCode).toBeDefined();
+    expect(op.security).toEqual([{ 'api-key': [] }]);
   });
 
   it('GET /messages/{id} and /health: their answers', () => {

@@ -10,6 +10,7 @@ const MIGRATION_NAMES = [
   'OutboxRetries1764300000000',
   'ReplicaHandOver1764400000000',
   'RetentionIndexes1764500000000',
+  'SmartEncoding1764610000000',
 ];
 
 const SMPP_TABLES = [
@@ -90,10 +91,10 @@ describe('migrations', () => {
       await synced.dataSource.synchronize();
       const expected = await catalog(synced.dataSource);
       const actual = await catalog(db.dataSource);
-      // Not vacuous: 118 columns, 29 indexes (9 primary keys, 2 unique constraints, 18 plain),
-      // 16 constraints (9 primary keys, 2 unique, 3 checks, 2 foreign keys).
+      // Not vacuous: 119 columns, 29 indexes (9 primary keys, 2 unique constraints, 18 plain),
+      // 17 constraints (9 primary keys, 2 unique, 4 checks, 2 foreign keys).
       expect([actual.columns.length, actual.indexes.length, actual.constraints.length]).toEqual([
-        118, 29, 16,
+        119, 29, 17,
       ]);
       expect(actual.columns).toEqual(expected.columns);
       expect(actual.indexes).toEqual(expected.indexes);

@@ -14,6 +14,30 @@ const string = (description: string) =>
     })
     .describe(description);
 
+/** A boolean field: the error says what came instead (never the value itself). */
+const boolean = (description: string) =>
+  z
+    .boolean({
+      error: (i) => `expected true or false (${description}), got ${describeType(i.input)}`,
+    })
+    .describe(description);
+
+const encoding = z
+  .enum(['auto', 'gsm7', 'ucs2', 'latin1'], {
+    error: () => "expected 'auto', 'gsm7', 'ucs2' or 'latin1'",
+  })
+  .optional()
+  .describe('the data coding (default auto: GSM-7 when the text allows, else UCS-2)');
+
+const smartEncoding = boolean(
+  'replace curly quotes, long dashes, ellipsis, Unicode spaces, ... by GSM-7 look-alikes when that keeps the text GSM-7 (default false)',
+).optional();
+
+const OBJECT_ONLY = {
+  error: (i: { code: string }) =>
+    i.code === 'invalid_type' ? 'expected a JSON object' : undefined,
+};
+
 /**
  * The body of POST /messages: its shape (an object, known fields, types). The content (number
  * format, sender, text length, encoding of the text) is checked by SmppService.send().
@@ -26,15 +50,18 @@ export const SendMessageBodySchema = z
       text: string('the message text'),
       from: string('a sender id (up to 11 letters/digits, a short code, or +number)').optional(),
       clientRef: string('your idempotency key: the same clientRef is sent once').optional(),
-      encoding: z
-        .enum(['auto', 'gsm7', 'ucs2', 'latin1'], {
-          error: () => "expected 'auto', 'gsm7', 'ucs2' or 'latin1'",
-        })
-        .optional()
-        .describe('the data coding (default auto: GSM-7 when the text allows, else UCS-2)'),
+      encoding,
+      smartEncoding,
     },
-    { error: (i) => (i.code === 'invalid_type' ? 'expected a JSON object' : undefined) },
+    OBJECT_ONLY,
   )
   .meta({ id: 'SendMessageBody' });
 
 export type SendMessageBody = z.infer<typeof SendMessageBodySchema>;
+
+/** The body of POST /messages/estimate: the text fields of POST /messages. */
+export const EstimateBodySchema = z
+  .strictObject({ text: string('the message text'), encoding, smartEncoding }, OBJECT_ONLY)
+  .meta({ id: 'EstimateBody' });
+
+export type EstimateBody = z.infer<typeof EstimateBodySchema>;

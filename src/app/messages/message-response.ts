@@ -5,6 +5,11 @@ import type { SmppMessageView } from '../../smpp/index.js';
 const date = () => z.string().meta({ format: 'date-time' });
 const integer = () => z.number().meta({ type: 'integer' });
 
+/** One kind of character smart encoding replaced, and how often. */
+export const SmartReplacementSchema = z
+  .object({ from: z.string(), to: z.string(), count: integer() })
+  .meta({ id: 'SmartReplacement' });
+
 /** A message as the HTTP API returns it (the text is not echoed back). */
 export const MessageResponseSchema = z
   .object({
@@ -29,6 +34,10 @@ export const MessageResponseSchema = z
       .describe('the SMPP status of a refused submit, e.g. ESME_RINVDSTADR'),
     errorReason: z.string().optional(),
     clientRef: z.string().optional(),
+    smartReplacements: z
+      .array(SmartReplacementSchema)
+      .optional()
+      .describe('what smart encoding replaced in the parts sent (the text stays as given)'),
     createdAt: date(),
     submittedAt: date().optional(),
     doneAt: date().optional(),
@@ -65,6 +74,7 @@ export function toMessageResponse(m: SmppMessageView): MessageResponse {
     ...(m.errorStatus !== null ? { errorStatus: m.errorStatus } : {}),
     ...(m.errorReason !== null ? { errorReason: m.errorReason } : {}),
     ...(m.clientRef !== null ? { clientRef: m.clientRef } : {}),
+    ...(m.smartReplacements.length > 0 ? { smartReplacements: m.smartReplacements } : {}),
     createdAt: iso(m.createdAt),
     ...(m.submittedAt ? { submittedAt: iso(m.submittedAt) } : {}),
     ...(m.doneAt ? { doneAt: iso(m.doneAt) } : {}),

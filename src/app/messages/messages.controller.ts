@@ -2,6 +2,7 @@ import {
   Body,
   Controller,
   Get,
+  HttpCode,
   HttpStatus,
   NotFoundException,
   Param,
@@ -10,7 +11,13 @@ import {
 } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { SmppService } from '../../smpp/index.js';
-import { type SendMessageBody, SendMessageBodySchema } from './message-body.js';
+import { type EstimateResponse, EstimateResponseSchema } from './estimate-response.js';
+import {
+  type EstimateBody,
+  EstimateBodySchema,
+  type SendMessageBody,
+  SendMessageBodySchema,
+} from './message-body.js';
 import {
   ErrorResponseSchema,
   type MessageResponse,
@@ -74,6 +81,25 @@ export class MessagesController {
     const sent = await this.smpp.send(body);
     res.status(sent.created ? HttpStatus.ACCEPTED : HttpStatus.OK);
     return toMessageResponse(sent);
+  }
+
+  /** 200 with how the text would be sent (encoding, parts, ...); nothing is stored or sent. */
+  @Post('estimate')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'How a text would be sent: encoding, parts, characters left (nothing is sent)',
+  })
+  @ApiResponse({ status: 200, standardSchema: EstimateResponseSchema })
+  @applyAll(
+    Errors(
+      [400, 'the field errors (the same as POST /messages for the same text)'],
+      [413, 'the body is too large'],
+      [415, 'the body is not JSON'],
+    ),
+  )
+  @COMMON_ERRORS
+  estimate(@Body({ schema: EstimateBodySchema }) body: EstimateBody): EstimateResponse {
+    return this.smpp.estimate(body);
   }
 
   /** 200 with the message, 404 when there is none, 400 for an id that is not a UUID. */

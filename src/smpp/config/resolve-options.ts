@@ -250,6 +250,10 @@ function resolveAccount(
     }
   }
 
+  const smartEncoding = a.smartEncoding ?? false;
+  if (typeof smartEncoding !== 'boolean')
+    issues.push(`${label}.smartEncoding: expected true or false, got ${show(a.smartEncoding)}`);
+
   const maxQueued = a.maxQueued ?? DEFAULT_MAX_QUEUED;
   if (!isPositiveInt(maxQueued))
     issues.push(`${label}.maxQueued: expected a positive whole number, got ${show(a.maxQueued)}`);
@@ -269,6 +273,7 @@ function resolveAccount(
     submitBurst,
     window,
     defaultSender: a.defaultSender,
+    smartEncoding,
     connectTimeoutMs: timing('connectTimeoutMs'),
     responseTimeoutMs: timing('responseTimeoutMs'),
     enquireLinkMs: timing('enquireLinkMs'),

@@ -18,6 +18,7 @@ export interface ResolvedAccount {
   submitBurst: number;
   window: number;
   defaultSender?: string;
+  smartEncoding: boolean;
   connectTimeoutMs: number;
   responseTimeoutMs: number;
   enquireLinkMs: number;

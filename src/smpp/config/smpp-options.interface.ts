@@ -46,6 +46,12 @@ export interface SmppAccountOptions {
   window?: number;
   /** Sender used when send() gives no `from`. */
   defaultSender?: string;
+  /**
+   * Replace typographic characters that alone force UCS2 (curly quotes, long dashes, ellipsis,
+   * Unicode spaces, ...) by GSM-7 look-alikes when the whole text then fits GSM-7 (default
+   * false). A message's own `smartEncoding` wins. The table is in the README.
+   */
+  smartEncoding?: boolean;
   connectTimeoutMs?: number;
   responseTimeoutMs?: number;
   enquireLinkMs?: number;

@@ -20,3 +20,11 @@ export type SmppMessageStatus = (typeof SMPP_MESSAGE_STATUSES)[number];
 /** The text encoding chosen for a message (GSM 03.38 7-bit, UCS-2, or Latin-1). */
 export const SMPP_ENCODINGS = ['gsm7', 'ucs2', 'latin1'] as const;
 export type SmppEncoding = (typeof SMPP_ENCODINGS)[number];
+
+/**
+ * smpp_messages.smart_replacements: null, or an array of 1 to 256 entries (one per distinct
+ * character replaced: the smart-encoding table has fewer rules than that).
+ */
+export const SMART_REPLACEMENTS_CHECK =
+  `smart_replacements IS NULL OR CASE WHEN jsonb_typeof(smart_replacements) = 'array' ` +
+  `THEN jsonb_array_length(smart_replacements) BETWEEN 1 AND 256 ELSE false END`;

@@ -3,12 +3,11 @@ import type { ResolvedAccount } from '../config/resolved-options.js';
 import { type FieldError, SmppError, SmppValidationError } from '../errors.js';
 import type { NewMessage } from '../store/message-store.js';
 import { destinationAddress, normalizeDestination, parseSender } from './address.js';
-import { planMessage } from './encoding/segmenter.js';
+import { planText } from './text-plan.js';
 import { hasLoneSurrogate } from './wire-values.js';
 import type { SendOptions, SmppMessagesOptions } from './send-options.js';
 import { MAX_VALIDITY_SECONDS, toSmppValidity } from './validity-period.js';
 
-const ENCODINGS = new Set(['auto', 'gsm7', 'ucs2', 'latin1']);
 /** The width of smpp_messages.client_ref. */
 const MAX_CLIENT_REF = 128;
 const MAX_WAIT_TIMEOUT_MS = 600_000;
@@ -51,22 +50,16 @@ export function draftMessage(
     if (typeof fromInput !== 'string') throw fieldError('from', 'expected a string');
     return parseSender(fromInput);
   });
-  if (input.encoding !== undefined && !ENCODINGS.has(input.encoding)) {
-    errors.push({
-      field: 'encoding',
-      message: `expected 'auto', 'gsm7', 'ucs2' or 'latin1', got ${JSON.stringify(input.encoding)}`,
-    });
-  }
-  const plan = collect(errors, () => {
-    if (typeof input.text !== 'string') throw fieldError('text', 'required: the message text');
-    checkStorable('text', input.text);
-    return planMessage(input.text, {
-      encoding: ENCODINGS.has(input.encoding ?? 'auto') ? (input.encoding ?? 'auto') : 'auto',
+  const planned = planText(
+    input,
+    {
       maxParts: options.maxParts,
       concatenation: options.concatenation,
       reference: randomInt(0, 65_536),
-    });
-  });
+    },
+    account?.smartEncoding ?? false,
+    errors,
+  );
   if (
     input.clientRef !== undefined &&
     (typeof input.clientRef !== 'string' ||
@@ -110,8 +103,10 @@ export function draftMessage(
       message: `expected a whole number of ms from 1 to ${MAX_WAIT_TIMEOUT_MS}`,
     });
   }
-  if (errors.length > 0 || !account || !to || !from || !plan) throw new SmppValidationError(errors);
+  if (errors.length > 0 || !account || !to || !from || !planned)
+    throw new SmppValidationError(errors);
 
+  const { plan, replacements } = planned;
   const id = randomUUID();
   return {
     id,
@@ -126,6 +121,7 @@ export function draftMessage(
     clientRef: input.clientRef ?? null,
     validityPeriod: validity,
     registeredDelivery: options.registeredDelivery,
+    smartReplacements: replacements.length > 0 ? replacements : null,
     parts: plan.parts.map((p) => ({
       id: randomUUID(),
       seq: p.seq,

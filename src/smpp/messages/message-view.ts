@@ -1,4 +1,5 @@
 import type { MessageEncoding } from './encoding/segmenter.js';
+import type { SmartReplacement } from './encoding/smart-encoding.js';
 import type { MessageStatus, PartStatus } from './message-status.js';
 
 export interface SmppMessagePartView {
@@ -26,6 +27,11 @@ export interface SmppMessageView {
   errorStatus: string | null;
   errorReason: string | null;
   clientRef: string | null;
+  /**
+   * What smart encoding replaced in the parts sent (distinct characters, with counts); empty when
+   * it was off, found nothing, or did not apply. `text` is always the text as given.
+   */
+  smartReplacements: SmartReplacement[];
   createdAt: Date;
   submittedAt: Date | null;
   doneAt: Date | null;

@@ -11,6 +11,8 @@ export interface SendOptions {
   account?: string;
   /** 'auto' (default): GSM 03.38 when every character fits, else UCS2. */
   encoding?: EncodingChoice;
+  /** Replace typographic characters by GSM-7 look-alikes when that keeps the text GSM-7 (default: the account's smartEncoding). */
+  smartEncoding?: boolean;
   /** Idempotency key per account: the same clientRef returns the same message and sends nothing twice. */
   clientRef?: string;
   /** How long the SMSC keeps trying: seconds from now, or an absolute time. */

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { MessageEncoding } from '../messages/encoding/segmenter.js';
+import type { SmartReplacement } from '../messages/encoding/smart-encoding.js';
 import type { SmppMessagePartView, SmppMessageView } from '../messages/message-view.js';
 import type { MessageStatus, PartStatus } from '../messages/message-status.js';
 import { rows, type SqlExecutor } from './sql.js';
@@ -18,6 +19,8 @@ export interface NewMessage {
   clientRef: string | null;
   validityPeriod: string | null;
   registeredDelivery: number;
+  /** What smart encoding replaced (null: nothing, or smart encoding was off or did not apply). */
+  smartReplacements: SmartReplacement[] | null;
   parts: Array<{
     id: string;
     seq: number;
@@ -61,6 +64,7 @@ interface MessageRow {
   status: MessageStatus;
   encoding: MessageEncoding;
   client_ref: string | null;
+  smart_replacements: SmartReplacement[] | null;
   error_code: string | number | null;
   error_status: string | null;
   error_reason: string | null;
@@ -81,7 +85,7 @@ interface MessageRow {
 
 const MESSAGE_VIEW_SQL = `
   SELECT m.id, m.account, m.destination, m.source, m.text, m.status, m.encoding, m.client_ref,
-         m.error_code, m.error_status, m.error_reason, m.created_at, m.submitted_at, m.done_at,
+         m.smart_replacements, m.error_code, m.error_status, m.error_reason, m.created_at, m.submitted_at, m.done_at,
          (SELECT json_agg(json_build_object('seq', p.seq, 'status', p.status, 'smsc_message_id', p.smsc_message_id,
                  'error_code', p.error_code, 'error_status', p.error_status, 'receipt_stat', p.receipt_stat,
                  'submitted_at', p.submitted_at, 'done_at', p.done_at) ORDER BY p.seq)
@@ -101,14 +105,16 @@ export class MessageStore {
       const inserted = await rows<{ id: string; created_at: Date }>(
         em,
         `INSERT INTO smpp_messages (id, account, destination, source, source_ton, source_npi, text, encoding,
-                                    data_coding, status, parts_total, client_ref, validity_period, registered_delivery)
+                                    data_coding, status, parts_total, client_ref, validity_period, registered_delivery,
+                                    smart_replacements)
          SELECT v.id, v.account, v.destination, v.source, v.source_ton, v.source_npi, v.text, v.encoding,
-                v.data_coding, 'queued', v.parts_total, v.client_ref, v.validity_period, v.registered_delivery
+                v.data_coding, 'queued', v.parts_total, v.client_ref, v.validity_period, v.registered_delivery,
+                v.smart_replacements::jsonb
            FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::smallint[], $6::smallint[],
                        $7::text[], $8::varchar[], $9::smallint[], $10::smallint[], $11::varchar[], $12::varchar[],
-                       $13::smallint[])
+                       $13::smallint[], $14::text[])
              AS v(id, account, destination, source, source_ton, source_npi, text, encoding, data_coding,
-                  parts_total, client_ref, validity_period, registered_delivery)
+                  parts_total, client_ref, validity_period, registered_delivery, smart_replacements)
          ON CONFLICT (account, client_ref) WHERE client_ref IS NOT NULL DO NOTHING
          RETURNING id, created_at`,
         [
@@ -125,6 +131,7 @@ export class MessageStore {
           messages.map((m) => m.clientRef),
           messages.map((m) => m.validityPeriod),
           messages.map((m) => m.registeredDelivery),
+          messages.map((m) => (m.smartReplacements ? JSON.stringify(m.smartReplacements) : null)),
         ],
       );
       const createdAt = new Map(inserted.map((r) => [r.id, r.created_at]));
@@ -286,6 +293,7 @@ function newMessageView(m: NewMessage, createdAt: Date): SmppMessageView {
     errorStatus: null,
     errorReason: null,
     clientRef: m.clientRef,
+    smartReplacements: m.smartReplacements ?? [],
     createdAt,
     submittedAt: null,
     doneAt: null,
@@ -316,6 +324,7 @@ function toView(r: MessageRow): SmppMessageView {
     errorStatus: r.error_status,
     errorReason: r.error_reason,
     clientRef: r.client_ref,
+    smartReplacements: r.smart_replacements ?? [],
     createdAt: r.created_at,
     submittedAt: r.submitted_at,
     doneAt: r.done_at,

@@ -29,3 +29,12 @@ export async function accountNamesAreTyped(smpp: SmppService<'otp' | 'bulk'>): P
   const payload: SmppEventPayload<'bind.up'> = {} as BindUpEvent;
   void payload;
 }
+
+export function estimateIsTyped(smpp: SmppService<'otp' | 'bulk'>): number {
+  const e = smpp.estimate({ account: 'bulk', text: 'ok', smartEncoding: true });
+  // @ts-expect-error not a configured account
+  smpp.estimate({ account: 'opt', text: 'misspelt' });
+  // @ts-expect-error not an encoding
+  smpp.account('otp').estimate({ text: 'ok', encoding: 'utf8' });
+  return e.parts + e.charactersLeftInLastPart + e.replacements.length;
+}
