@@ -393,10 +393,13 @@ describe('reference service over HTTP (zero-config SMPP)', () => {
     );
     const stats = sim.stats;
     expect(sim.pendingReceipts).toBe(0);
-    expect(stats.receiptsSent).toBe(stats.receiptsAcked);
+    expect(stats.receiptsAbandoned).toBe(0);
     expect(stats.receiptsAcked).toBe(stats.submitsAccepted);
+    // On a loaded machine a deliver_sm_resp can miss the simulator's 2 s wait: the receipt is sent
+    // again and recorded as a duplicate. Every receipt counts once; every send is accounted for.
+    expect(stats.receiptsSent).toBe(stats.receiptsAcked + stats.receiptsRedelivered);
     const stored = (await service.db.dataSource.query(
-      'SELECT count(*)::int AS n FROM smpp_receipts',
+      'SELECT count(*) FILTER (WHERE NOT duplicate)::int AS n FROM smpp_receipts',
     )) as Array<{ n: number }>;
     expect(stored[0].n).toBe(stats.receiptsAcked);
     expect(service.logs.text()).toContain('In-process SMSC simulator stopped');
