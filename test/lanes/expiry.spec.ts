@@ -137,8 +137,11 @@ describe('expiry right before the submit (store)', () => {
 
     const expiry = new ExpiryStore(db.dataSource, () => true, null);
     // Another holder's claim is left alone.
-    expect((await expiry.expireClaimed([claimed[0].id], 'other#2')).expired.size).toBe(0);
+    expect((await expiry.expireClaimed('default', [claimed[0].id], 'other#2')).expired.size).toBe(
+      0,
+    );
     const { expired, events } = await expiry.expireClaimed(
+      'default',
       claimed.map((p) => p.id),
       'me#1',
     );
