@@ -214,7 +214,7 @@ export class AccountDispatcher {
         this.takenBack++;
         if (this.takenBack === 1 || this.takenBack % 100 === 0) {
           this.logger.warn(
-            `${this.takenBack} claimed part(s) of "${this.account.name}" were handed over by recovery before they were sent (this replica's heartbeat had expired?); not sent here`,
+            `${this.takenBack} claimed part(s) of "${this.account.name}" were cancelled, or handed over by recovery (this replica's heartbeat had expired?), before they were sent; not sent here`,
           );
         }
       }
