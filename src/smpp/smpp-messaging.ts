@@ -14,11 +14,16 @@ import { InboundWriter } from './inbound/inbound-writer.js';
 import { SMPP_DATA_SOURCE, SMPP_OPTIONS } from './smpp.constants.js';
 import { SmppTelemetry } from './telemetry/smpp-telemetry.js';
 import { BatchQueue } from './store/batch-queue.js';
+import { CancelStore } from './store/cancel-store.js';
+import { ExpiryStore } from './store/expiry-store.js';
+import { ScheduleStore } from './store/schedule-store.js';
+import { TimeSweeper } from './dispatch/time-sweeper.js';
 import { InboundStore } from './store/inbound-store.js';
 import { QueueDepth } from './store/queue-depth.js';
 import { type QuarantineInput, QuarantineStore } from './store/quarantine-store.js';
 import { WrittenMarks } from './store/written-marks.js';
 import type { PendingEvent } from './store/message-state-writer.js';
+import type { SmppMessageView } from './messages/message-view.js';
 import { type InsertOutcome, MessageStore, type NewMessage } from './store/message-store.js';
 import { ClaimRecovery } from './store/claim-recovery.js';
 import type { IncomingReceipt, SubmitResult } from './store/part-rows.js';
@@ -56,6 +61,9 @@ export class SmppMessaging implements OnModuleInit {
   private receiptMatcher!: ReceiptMatcher;
   private claimRecovery!: ClaimRecovery;
   private inboundWriter!: InboundWriter;
+  private cancelStore!: CancelStore;
+  private expiryStore!: ExpiryStore;
+  private sweeper!: TimeSweeper;
   private outbox!: EventOutbox;
   private inserts!: BatchQueue<NewMessage, InsertOutcome>;
   private results!: BatchQueue<SubmitResult, void>;
@@ -104,6 +112,23 @@ export class SmppMessaging implements OnModuleInit {
         deadAfterMs,
       },
       this.telemetry,
+    );
+    this.cancelStore = new CancelStore(this.dataSource, this.store, recordEvents, eventOwner);
+    this.expiryStore = new ExpiryStore(
+      this.dataSource,
+      recordEvents,
+      eventOwner,
+      accountScope(this.options.accounts).lockKey,
+    );
+    this.sweeper = new TimeSweeper(
+      this.options.accounts.map((a) => a.name),
+      new ScheduleStore(this.dataSource, recordEvents, eventOwner),
+      this.expiryStore,
+      {
+        afterCommit: (events) => this.afterCommit(events),
+        queued: (account) => this.dispatchers.get(account)?.notify(),
+      },
+      this.logger,
     );
     this.waiters = new SubmitWaiters(this.store);
     const { maxPendingWrites } = this.options.limits;
@@ -170,6 +195,15 @@ export class SmppMessaging implements OnModuleInit {
           this.logger,
           this.telemetry,
           written,
+          async (ids) => {
+            const { expired, events } = await this.expiryStore.expireClaimed(
+              account.name,
+              ids,
+              this.binds.replicaId,
+            );
+            this.afterCommit(events);
+            return expired;
+          },
         ),
       );
     }
@@ -180,6 +214,7 @@ export class SmppMessaging implements OnModuleInit {
     await this.checkSchema();
     await this.recover();
     void this.dispatchDueEvents();
+    this.sweeper.start();
     for (const d of this.dispatchers.values()) d.start();
     // A dead replica's claims are handed over once its heartbeat expired: look often enough.
     const ttl = this.binds.replicaTtlMs;
@@ -198,6 +233,7 @@ export class SmppMessaging implements OnModuleInit {
     clearInterval(this.recoveryTimer);
     clearInterval(this.eventTimer);
     this.outbox.stop();
+    await this.sweeper.stop();
     await Promise.all([...this.dispatchers.values()].map((d) => d.stop()));
     await this.results.idle();
   }
@@ -227,6 +263,13 @@ export class SmppMessaging implements OnModuleInit {
    */
   async quarantine(input: QuarantineInput): Promise<void> {
     await this.inboundWriter.quarantine(input);
+  }
+
+  /** Cancels a message none of whose parts left (see CancelStore); publishes its event. */
+  async cancel(id: string): Promise<SmppMessageView> {
+    const { message, events } = await this.cancelStore.cancel(id);
+    this.afterCommit(events);
+    return message;
   }
 
   notifyQueued(account: string): void {

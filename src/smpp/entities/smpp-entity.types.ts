@@ -5,6 +5,7 @@
 
 /** The state of a message and of each of its parts. */
 export const SMPP_MESSAGE_STATUSES = [
+  'scheduled',
   'queued',
   'submitting',
   'submitted',
@@ -14,6 +15,7 @@ export const SMPP_MESSAGE_STATUSES = [
   'rejected',
   'failed',
   'unknown',
+  'cancelled',
 ] as const;
 export type SmppMessageStatus = (typeof SMPP_MESSAGE_STATUSES)[number];
 
@@ -28,3 +30,8 @@ export type SmppEncoding = (typeof SMPP_ENCODINGS)[number];
 export const SMART_REPLACEMENTS_CHECK =
   `smart_replacements IS NULL OR CASE WHEN jsonb_typeof(smart_replacements) = 'array' ` +
   `THEN jsonb_array_length(smart_replacements) BETWEEN 1 AND 256 ELSE false END`;
+/** Priority lanes, stored as their rank (smallint): the claim takes the lowest rank first. */
+export const SMPP_PRIORITY_RANKS = { high: 0, normal: 1, bulk: 2 } as const;
+export type SmppPriority = keyof typeof SMPP_PRIORITY_RANKS;
+/** The lane of a stored rank. */
+export const SMPP_PRIORITY_BY_RANK: readonly SmppPriority[] = ['high', 'normal', 'bulk'];

@@ -5,6 +5,7 @@ import type { NewMessage } from '../store/message-store.js';
 import { destinationAddress, normalizeDestination, parseSender } from './address.js';
 import { planText } from './text-plan.js';
 import { hasLoneSurrogate } from './wire-values.js';
+import { lanesAndTime } from './lanes-and-time.js';
 import type { SendOptions, SmppMessagesOptions } from './send-options.js';
 import { MAX_VALIDITY_SECONDS, toSmppValidity } from './validity-period.js';
 
@@ -103,6 +104,7 @@ export function draftMessage(
       message: `expected a whole number of ms from 1 to ${MAX_WAIT_TIMEOUT_MS}`,
     });
   }
+  const lanes = lanesAndTime(input, errors);
   if (errors.length > 0 || !account || !to || !from || !planned)
     throw new SmppValidationError(errors);
 
@@ -122,6 +124,9 @@ export function draftMessage(
     validityPeriod: validity,
     registeredDelivery: options.registeredDelivery,
     smartReplacements: replacements.length > 0 ? replacements : null,
+    priority: lanes.priority,
+    sendAt: lanes.sendAt,
+    expiresAt: lanes.expiresAt,
     parts: plan.parts.map((p) => ({
       id: randomUUID(),
       seq: p.seq,

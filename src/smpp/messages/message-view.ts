@@ -1,6 +1,7 @@
 import type { MessageEncoding } from './encoding/segmenter.js';
 import type { SmartReplacement } from './encoding/smart-encoding.js';
 import type { MessageStatus, PartStatus } from './message-status.js';
+import type { MessagePriority } from './send-options.js';
 
 export interface SmppMessagePartView {
   seq: number;
@@ -32,6 +33,11 @@ export interface SmppMessageView {
    * it was off, found nothing, or did not apply. `text` is always the text as given.
    */
   smartReplacements: SmartReplacement[];
+  priority: MessagePriority;
+  /** When it was scheduled for (null: sent at once). */
+  sendAt: Date | null;
+  /** No part is submitted after this (null: no expiry). */
+  expiresAt: Date | null;
   createdAt: Date;
   submittedAt: Date | null;
   doneAt: Date | null;

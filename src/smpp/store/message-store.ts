@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { SMPP_PRIORITY_BY_RANK, SMPP_PRIORITY_RANKS } from '../entities/smpp-entity.types.js';
 import type { MessageEncoding } from '../messages/encoding/segmenter.js';
 import type { SmartReplacement } from '../messages/encoding/smart-encoding.js';
 import type { SmppMessagePartView, SmppMessageView } from '../messages/message-view.js';
@@ -21,6 +22,11 @@ export interface NewMessage {
   registeredDelivery: number;
   /** What smart encoding replaced (null: nothing, or smart encoding was off or did not apply). */
   smartReplacements: SmartReplacement[] | null;
+  /** The lane's rank (0 high, 1 normal, 2 bulk). */
+  priority: number;
+  /** Scheduled for this time (null: at once). */
+  sendAt: Date | null;
+  expiresAt: Date | null;
   parts: Array<{
     id: string;
     seq: number;
@@ -53,7 +59,13 @@ export interface ClaimedPart {
   dataCoding: number;
   registeredDelivery: number;
   validityPeriod: string | null;
+  /** The lane's rank (BULK_RANK for bulk). */
+  priority: number;
+  /** Not to be submitted after this (checked again right before the submit). */
+  expiresAt: Date | null;
 }
+
+export const BULK_RANK = SMPP_PRIORITY_RANKS.bulk;
 
 interface MessageRow {
   id: string;
@@ -65,6 +77,9 @@ interface MessageRow {
   encoding: MessageEncoding;
   client_ref: string | null;
   smart_replacements: SmartReplacement[] | null;
+  priority: number;
+  send_at: Date | null;
+  expires_at: Date | null;
   error_code: string | number | null;
   error_status: string | null;
   error_reason: string | null;
@@ -85,7 +100,7 @@ interface MessageRow {
 
 const MESSAGE_VIEW_SQL = `
   SELECT m.id, m.account, m.destination, m.source, m.text, m.status, m.encoding, m.client_ref,
-         m.smart_replacements, m.error_code, m.error_status, m.error_reason, m.created_at, m.submitted_at, m.done_at,
+         m.smart_replacements, m.priority, m.send_at, m.expires_at, m.error_code, m.error_status, m.error_reason, m.created_at, m.submitted_at, m.done_at,
          (SELECT json_agg(json_build_object('seq', p.seq, 'status', p.status, 'smsc_message_id', p.smsc_message_id,
                  'error_code', p.error_code, 'error_status', p.error_status, 'receipt_stat', p.receipt_stat,
                  'submitted_at', p.submitted_at, 'done_at', p.done_at) ORDER BY p.seq)
@@ -106,15 +121,17 @@ export class MessageStore {
         em,
         `INSERT INTO smpp_messages (id, account, destination, source, source_ton, source_npi, text, encoding,
                                     data_coding, status, parts_total, client_ref, validity_period, registered_delivery,
-                                    smart_replacements)
+                                    priority, send_at, expires_at, smart_replacements)
          SELECT v.id, v.account, v.destination, v.source, v.source_ton, v.source_npi, v.text, v.encoding,
-                v.data_coding, 'queued', v.parts_total, v.client_ref, v.validity_period, v.registered_delivery,
+                v.data_coding, CASE WHEN v.send_at IS NULL THEN 'queued' ELSE 'scheduled' END, v.parts_total,
+                v.client_ref, v.validity_period, v.registered_delivery, v.priority, v.send_at, v.expires_at,
                 v.smart_replacements::jsonb
            FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::smallint[], $6::smallint[],
                        $7::text[], $8::varchar[], $9::smallint[], $10::smallint[], $11::varchar[], $12::varchar[],
-                       $13::smallint[], $14::text[])
+                       $13::smallint[], $14::smallint[], $15::timestamptz[], $16::timestamptz[], $17::text[])
              AS v(id, account, destination, source, source_ton, source_npi, text, encoding, data_coding,
-                  parts_total, client_ref, validity_period, registered_delivery, smart_replacements)
+                  parts_total, client_ref, validity_period, registered_delivery, priority, send_at, expires_at,
+                  smart_replacements)
          ON CONFLICT (account, client_ref) WHERE client_ref IS NOT NULL DO NOTHING
          RETURNING id, created_at`,
         [
@@ -131,6 +148,9 @@ export class MessageStore {
           messages.map((m) => m.clientRef),
           messages.map((m) => m.validityPeriod),
           messages.map((m) => m.registeredDelivery),
+          messages.map((m) => m.priority),
+          messages.map((m) => m.sendAt),
+          messages.map((m) => m.expiresAt),
           messages.map((m) => (m.smartReplacements ? JSON.stringify(m.smartReplacements) : null)),
         ],
       );
@@ -140,11 +160,17 @@ export class MessageStore {
         .flatMap((m) => m.parts.map((p) => ({ m, p })));
       if (parts.length > 0) {
         await em.query(
-          `INSERT INTO smpp_message_parts (id, message_id, account, seq, total, status, body, udh, esm_class, message_payload)
-           SELECT v.id, v.message_id, v.account, v.seq, v.total, 'queued', v.body, v.udh, v.esm_class, v.message_payload
+          // A scheduled part waits with next_attempt_at = its send time.
+          `INSERT INTO smpp_message_parts (id, message_id, account, seq, total, status, body, udh, esm_class,
+                                          message_payload, priority, expires_at, next_attempt_at)
+           SELECT v.id, v.message_id, v.account, v.seq, v.total,
+                  CASE WHEN v.send_at IS NULL THEN 'queued' ELSE 'scheduled' END, v.body, v.udh, v.esm_class,
+                  v.message_payload, v.priority, v.expires_at, COALESCE(v.send_at, now())
              FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::smallint[], $5::smallint[], $6::bytea[],
-                         $7::bytea[], $8::smallint[], $9::bytea[])
-               AS v(id, message_id, account, seq, total, body, udh, esm_class, message_payload)`,
+                         $7::bytea[], $8::smallint[], $9::bytea[], $10::smallint[], $11::timestamptz[],
+                         $12::timestamptz[])
+               AS v(id, message_id, account, seq, total, body, udh, esm_class, message_payload, priority,
+                    expires_at, send_at)`,
           [
             parts.map(({ p }) => p.id),
             parts.map(({ m }) => m.id),
@@ -155,6 +181,9 @@ export class MessageStore {
             parts.map(({ p }) => p.udh),
             parts.map(({ p }) => p.esmClass),
             parts.map(({ p }) => p.messagePayload),
+            parts.map(({ m }) => m.priority),
+            parts.map(({ m }) => m.expiresAt),
+            parts.map(({ m }) => m.sendAt),
           ],
         );
       }
@@ -206,27 +235,44 @@ export class MessageStore {
   /**
    * Claims up to `limit` due parts of an account for this process (FOR UPDATE SKIP LOCKED: two
    * processes never claim the same part) and moves them and their messages to `submitting`.
+   * Higher lanes first (priority rank, then next_attempt_at: one range of the claim index per
+   * lane); but first up to `bulkMin` bulk parts, the starvation guard (AccountDispatcher decides
+   * how many). A part whose expires_at passed is never claimed (the expiry sweep ends it).
    */
   async claim(
     account: string,
     limit: number,
     holder: string,
     leaseMs: number,
+    bulkMin = 0,
   ): Promise<ClaimedPart[]> {
     const claimed = await rows<Record<string, unknown>>(
       this.dataSource,
-      `WITH due AS (
+      `WITH bulk AS (
+         SELECT id FROM smpp_message_parts
+          WHERE status = 'queued' AND account = $1 AND priority = ${BULK_RANK} AND next_attempt_at <= now()
+            AND (expires_at IS NULL OR expires_at > now())
+          ORDER BY next_attempt_at
+          LIMIT $5
+          FOR UPDATE SKIP LOCKED
+       ), lanes AS (
+         -- Rows this statement locked in "bulk" are not skipped here: leave them out by id.
          SELECT id FROM smpp_message_parts
           WHERE status = 'queued' AND account = $1 AND next_attempt_at <= now()
-          ORDER BY next_attempt_at
-          LIMIT $2
+            AND (expires_at IS NULL OR expires_at > now())
+            AND id NOT IN (SELECT id FROM bulk)
+          ORDER BY priority, next_attempt_at
+          LIMIT GREATEST(0, $2::int - (SELECT count(*) FROM bulk)::int)
           FOR UPDATE SKIP LOCKED
+       ), due AS (
+         SELECT id FROM bulk UNION ALL SELECT id FROM lanes
        ), claimed AS (
          UPDATE smpp_message_parts p
             SET status = 'submitting', claimed_by = $3, claimed_until = now() + ($4::int * interval '1 millisecond'),
                 attempts = p.attempts + 1, written_at = NULL, updated_at = now()
            FROM due WHERE p.id = due.id
-         RETURNING p.id, p.message_id, p.account, p.seq, p.total, p.attempts, p.body, p.udh, p.esm_class, p.message_payload
+         RETURNING p.id, p.message_id, p.account, p.seq, p.total, p.attempts, p.body, p.udh, p.esm_class,
+                   p.message_payload, p.priority, p.expires_at
        ), touched AS (
          -- "IS TRUE" keeps the planner off the partial status index: with statistics that show few
          -- queued messages it would scan every queued message per claim (O(queue) per claim).
@@ -235,8 +281,8 @@ export class MessageStore {
        )
        SELECT c.*, m.destination, m.source, m.source_ton, m.source_npi, m.data_coding, m.registered_delivery, m.validity_period
          FROM claimed c JOIN smpp_messages m ON m.id = c.message_id
-        ORDER BY c.message_id, c.seq`,
-      [account, limit, holder, leaseMs],
+        ORDER BY c.priority, c.message_id, c.seq`,
+      [account, limit, holder, leaseMs, Math.max(0, Math.min(bulkMin, limit))],
     );
     return claimed.map((r) => ({
       id: r.id as string,
@@ -256,6 +302,8 @@ export class MessageStore {
       dataCoding: r.data_coding as number,
       registeredDelivery: r.registered_delivery as number,
       validityPeriod: (r.validity_period as string | null) ?? null,
+      priority: r.priority as number,
+      expiresAt: (r.expires_at as Date | null) ?? null,
     }));
   }
 
@@ -263,7 +311,8 @@ export class MessageStore {
   async hasDue(account: string): Promise<boolean> {
     const [row] = await rows<{ due: boolean }>(
       this.dataSource,
-      `SELECT EXISTS (SELECT 1 FROM smpp_message_parts WHERE status = 'queued' AND account = $1 AND next_attempt_at <= now()) AS due`,
+      `SELECT EXISTS (SELECT 1 FROM smpp_message_parts WHERE status = 'queued' AND account = $1 AND next_attempt_at <= now()
+                      AND (expires_at IS NULL OR expires_at > now())) AS due`,
       [account],
     );
     return row?.due ?? false;
@@ -271,17 +320,18 @@ export class MessageStore {
 }
 
 function newMessageView(m: NewMessage, createdAt: Date): SmppMessageView {
+  const status = m.sendAt ? 'scheduled' : 'queued';
   return {
     id: m.id,
     account: m.account,
     to: m.destination,
     from: m.source,
     text: m.text,
-    status: 'queued',
+    status,
     encoding: m.encoding,
     parts: m.parts.map((p): SmppMessagePartView => ({
       seq: p.seq,
-      status: 'queued',
+      status,
       smscMessageId: null,
       errorCode: null,
       errorStatus: null,
@@ -294,6 +344,9 @@ function newMessageView(m: NewMessage, createdAt: Date): SmppMessageView {
     errorReason: null,
     clientRef: m.clientRef,
     smartReplacements: m.smartReplacements ?? [],
+    priority: SMPP_PRIORITY_BY_RANK[m.priority] ?? 'normal',
+    sendAt: m.sendAt,
+    expiresAt: m.expiresAt,
     createdAt,
     submittedAt: null,
     doneAt: null,
@@ -325,6 +378,9 @@ function toView(r: MessageRow): SmppMessageView {
     errorReason: r.error_reason,
     clientRef: r.client_ref,
     smartReplacements: r.smart_replacements ?? [],
+    priority: SMPP_PRIORITY_BY_RANK[r.priority] ?? 'normal',
+    sendAt: r.send_at,
+    expiresAt: r.expires_at,
     createdAt: r.created_at,
     submittedAt: r.submitted_at,
     doneAt: r.done_at,
