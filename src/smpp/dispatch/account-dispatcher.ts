@@ -38,7 +38,8 @@ export interface DispatchSettings {
  * A part is given to a session only when that session has a free window slot (this dispatcher is
  * the sessions' only submitter, so it counts them), and only after `written_at` was stored for it
  * while the claim was still this replica's: if this process dies, the parts that were not marked
- * cannot have left and go back to the queue; at most the binds' windows' worth are `unknown`.
+ * cannot have left and go back to the queue. A part keeps its slot until its result is stored, so
+ * at most the binds' windows' worth are marked without a stored result and become `unknown`.
  */
 export class AccountDispatcher {
   private inFlight = 0;
@@ -193,13 +194,15 @@ export class AccountDispatcher {
         started === undefined || result.outcome.kind === 'requeue'
           ? undefined
           : performance.now() - started;
+      const outcome = result.outcome;
       // The result first: host code (a telemetry listener) runs only once it is stored.
-      await this.storeHoldingSlot(result);
-      this.telemetry?.submit({
-        account: this.account.name,
-        result: observedResult(result.outcome),
-        latencyMs,
-      });
+      await this.storeHoldingSlot(result, () =>
+        this.telemetry?.submit({
+          account: this.account.name,
+          result: observedResult(outcome),
+          latencyMs,
+        }),
+      );
     } finally {
       if (session) this.giveBack(session);
     }
@@ -211,8 +214,8 @@ export class AccountDispatcher {
    * `unknown` if it dies. A store that hangs (not failing, so not retried) holds the slot no longer
    * than the claim lease: by then recovery decides for the part anyway.
    */
-  private async storeHoldingSlot(result: SubmitResult): Promise<void> {
-    const stored = this.storeResult(result);
+  private async storeHoldingSlot(result: SubmitResult, afterwards: () => void): Promise<void> {
+    const stored = this.storeResult(result).then(afterwards);
     let timer: NodeJS.Timeout | undefined;
     const held = new Promise<'held'>((resolve) => {
       timer = setTimeout(() => resolve('held'), this.settings.claimLeaseMs);
