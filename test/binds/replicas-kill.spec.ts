@@ -94,6 +94,7 @@ describe('three replicas: one SIGKILLed, one restarted, mid-stream', () => {
           recordEvents: true,
           waitUntilReady: true,
           responseTimeoutMs: 5_000,
+          window: WINDOW,
         },
         60_000,
       );
@@ -126,9 +127,9 @@ describe('three replicas: one SIGKILLed, one restarted, mid-stream', () => {
     const a = await start('rp-a');
     inService.add(a);
     await waitFor(async () => (await boundShares()).get('rp-a') === 2, 'rp-a bound twice');
-    const b = await start('rp-b');
+    // The other two join together (a Deployment starts its pods at once): they share the rest.
+    const [b, c] = await Promise.all([start('rp-b'), start('rp-c')]);
     inService.add(b);
-    const c = await start('rp-c');
     inService.add(c);
     const settled = async (names: string[]) => {
       const shares = await boundShares();
@@ -156,6 +157,14 @@ describe('three replicas: one SIGKILLed, one restarted, mid-stream', () => {
     inService.delete(victim);
     await victim.kill();
     const killedAt = Date.now();
+    // The binds the dead replica held, from its leases (they outlive it by up to the lease):
+    // its sessions, and so its windows, were at most these.
+    const [deadLeases] = (await db.dataSource.query(
+      `SELECT count(*)::int AS held, count(*) FILTER (WHERE bound)::int AS bound
+         FROM smpp_bind_leases WHERE replica LIKE $1 AND expires_at >= now()`,
+      [`${victimId}#%`],
+    )) as Array<{ held: number; bound: number }>;
+    const deadBinds = Math.max(deadLeases.held, shares.get(victimId) ?? 0);
     const atKill = (await db.dataSource.query(
       `SELECT id, written_at IS NOT NULL AS written FROM smpp_message_parts
         WHERE status = 'submitting' AND claimed_by LIKE $1`,
@@ -220,7 +229,19 @@ describe('three replicas: one SIGKILLed, one restarted, mid-stream', () => {
       100,
     );
     for (const child of [survivor, replacement, successor]) expect(child.failed).toEqual([]);
-    await waitUntilSettled(db, 90_000);
+    const backlog = setInterval(() => {
+      void db.dataSource
+        .query(
+          `SELECT status, split_part(coalesce(claimed_by, '-'), '#', 1) AS holder,
+                  (written_at IS NOT NULL) AS written, count(*)::int AS n
+             FROM smpp_message_parts WHERE status IN ('queued', 'submitting') GROUP BY 1, 2, 3`,
+        )
+        .then((rows) => progress(`not settled: ${JSON.stringify(rows)}`))
+        .catch(() => undefined);
+    }, 10_000);
+    // Generous: each part holds its window slot until its result is stored, and on a loaded
+    // machine the replicas' result writes (serialised by the account's lock) can take a second.
+    await waitUntilSettled(db, 240_000).finally(() => clearInterval(backlog));
     progress('settled');
     const verdict = await waitFor(
       async () => {
@@ -248,7 +269,8 @@ describe('three replicas: one SIGKILLed, one restarted, mid-stream', () => {
     }
 
     // Unknown parts: only those the dead replica had written to a socket without an answer
-    // stored; of those, the ones the SMSC never got were in its windows (2 binds x 10) at most.
+    // stored, which are at most its binds x window (a part keeps its window slot until its
+    // result is stored); some of them the SMSC never got.
     const unknownParts = (await db.dataSource.query(
       `SELECT p.id, m.destination, p.body, p.udh, p.message_payload
          FROM smpp_message_parts p JOIN smpp_messages m ON m.id = p.message_id
@@ -312,7 +334,7 @@ describe('three replicas: one SIGKILLed, one restarted, mid-stream', () => {
       duplicated: verdict.duplicated,
       unknown: verdict.unknown,
       detection: `the dead replica's ${unwrittenAtKill.length} claimed-but-unwritten parts went back to the queue ${(handedOverAfterMs / 1000).toFixed(1)} s after the kill (heartbeat ${BIND_LEASE_MS / 1000} s; claimLeaseMs ${CLAIM_LEASE_MS / 1000} s not waited for)`,
-      notes: `written without a stored answer at the kill: ${writtenAtKill.size}; unknown parts: ${unknownParts.length} (${neverLeft.length} never reached the SMSC); max binds at the SMSC ${maxBinds}; not-ready samples ${notReady.length}; slots after settling ${[...finalShares.values()].sort().join('/')}; receipts ${receipts.length} (${fromDead} on the dead replica's binds)`,
+      notes: `the dead replica held ${deadBinds} bind(s) (bound ${deadLeases.bound}) x window ${WINDOW}; written without a stored answer at the kill: ${writtenAtKill.size}; unknown parts: ${unknownParts.length} (${neverLeft.length} never reached the SMSC); max binds at the SMSC ${maxBinds}; not-ready samples ${notReady.length}; slots after settling ${[...finalShares.values()].sort().join('/')}; receipts ${receipts.length} (${fromDead} on the dead replica's binds)`,
       byStatus: verdict.byStatus,
     });
 
@@ -321,7 +343,10 @@ describe('three replicas: one SIGKILLed, one restarted, mid-stream', () => {
     expect(verdict.lost).toBe(0);
     expect(verdict.duplicated).toBe(0);
     for (const p of unknownParts) expect(writtenAtKill.has(p.id)).toBe(true);
-    expect(neverLeft.length).toBeLessThanOrEqual(2 * WINDOW);
+    expect(deadBinds).toBeGreaterThan(0);
+    expect(deadBinds).toBeLessThanOrEqual(2);
+    expect(writtenAtKill.size).toBeLessThanOrEqual(deadBinds * WINDOW);
+    expect(unknownParts.length).toBeLessThanOrEqual(deadBinds * WINDOW);
     expect(maxBinds).toBeLessThanOrEqual(4);
     expect(sim.stats.maxConcurrentBinds[SYSTEM_ID]).toBeLessThanOrEqual(4);
     expect(notReady).toEqual([]);
@@ -331,5 +356,5 @@ describe('three replicas: one SIGKILLed, one restarted, mid-stream', () => {
     );
     expect(notOnce.map((r) => `${r.id}: ${emitted.get(r.id) ?? 0}`)).toEqual([]);
     expect(fromLive.length).toBeGreaterThan(0);
-  }, 240_000);
+  }, 480_000);
 });

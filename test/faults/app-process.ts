@@ -32,6 +32,8 @@ export interface ChildConfig {
   recordEvents?: boolean;
   /** submit_sm response timeout (default 2 000 ms). */
   responseTimeoutMs?: number;
+  /** Outstanding submits per bind (default: the module's, 10). */
+  window?: number;
   /** Say `ready` only once the SMPP health is no longer down (as a readiness probe would). */
   waitUntilReady?: boolean;
 }
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
             binds: { transceivers: config.transceivers },
             maxBinds: config.maxBinds,
             responseTimeoutMs: config.responseTimeoutMs ?? 2_000,
+            ...(config.window === undefined ? {} : { window: config.window }),
             connectTimeoutMs: 2_000,
             unbindTimeoutMs: 1_000,
           },

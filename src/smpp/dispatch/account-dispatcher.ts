@@ -49,7 +49,8 @@ export interface DispatchSettings {
  * A part is given to a session only when that session has a free window slot (this dispatcher is
  * the sessions' only submitter, so it counts them), and only after `written_at` was stored for it
  * while the claim was still this replica's: if this process dies, the parts that were not marked
- * cannot have left and go back to the queue; at most the binds' windows' worth are `unknown`.
+ * cannot have left and go back to the queue. A part keeps its slot until its result is stored, so
+ * at most the binds' windows' worth are marked without a stored result and become `unknown`.
  */
 export class AccountDispatcher {
   private inFlight = 0;
@@ -228,23 +229,52 @@ export class AccountDispatcher {
       });
       result = { partId: part.id, account: part.account, outcome };
     } finally {
-      if (session) this.giveBack(session);
       this.inFlight--;
       this.done++;
       this.wake?.();
     }
-    if (!result) return;
-    const latencyMs =
-      started === undefined || result.outcome.kind === 'requeue'
-        ? undefined
-        : performance.now() - started;
-    // The result first: host code (a telemetry listener) runs only once it is stored.
-    await this.storeResult(result);
-    this.telemetry?.submit({
-      account: this.account.name,
-      result: observedResult(result.outcome),
-      latencyMs,
+    try {
+      if (!result) return;
+      const latencyMs =
+        started === undefined || result.outcome.kind === 'requeue'
+          ? undefined
+          : performance.now() - started;
+      const outcome = result.outcome;
+      // The result first: host code (a telemetry listener) runs only once it is stored.
+      await this.storeHoldingSlot(result, () =>
+        this.telemetry?.submit({
+          account: this.account.name,
+          result: observedResult(outcome),
+          latencyMs,
+        }),
+      );
+    } finally {
+      if (session) this.giveBack(session);
+    }
+  }
+
+  /**
+   * The part keeps its window slot until its result is stored: a replica's parts marked written
+   * without a stored result are then at most its binds' windows, which bounds what becomes
+   * `unknown` if it dies. A store that hangs (not failing, so not retried) holds the slot no longer
+   * than the claim lease: by then recovery decides for the part anyway.
+   */
+  private async storeHoldingSlot(result: SubmitResult, afterwards: () => void): Promise<void> {
+    const stored = this.storeResult(result).then(afterwards);
+    let timer: NodeJS.Timeout | undefined;
+    const held = new Promise<'held'>((resolve) => {
+      timer = setTimeout(() => resolve('held'), this.settings.claimLeaseMs);
     });
+    try {
+      if ((await Promise.race([stored, held])) === 'held') {
+        // Not awaited by stop() either: the write may still land, or the claim expire.
+        this.logger.warn(
+          `The result of part ${result.partId} of "${this.account.name}" is still being stored after the claim lease (${this.settings.claimLeaseMs} ms); its window slot is given back`,
+        );
+      }
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**
@@ -258,7 +288,11 @@ export class AccountDispatcher {
       if (sessions.length === 0) return undefined;
       let best: BindSession | undefined;
       let bestScore = -Infinity;
-      for (const session of sessions) {
+      // Slots still held on sessions that closed or are draining (their results being stored)
+      // count too: the windows of the binds held now bound the parts written without a result.
+      let held = 0;
+      for (const n of this.handed.values()) held += n;
+      for (const session of held < sessions.length * this.account.window ? sessions : []) {
         const free = this.account.window - (this.handed.get(session) ?? 0);
         if (free <= 0) continue;
         const score = free * 1000 + Math.min(session.tokensAvailable(), 999);
