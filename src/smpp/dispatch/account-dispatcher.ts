@@ -12,12 +12,17 @@ import type { SmppTelemetry, SubmitObservation } from '../telemetry/smpp-telemet
 import { SmppBackpressureError } from '../errors.js';
 import { STORE_FAILED_STATUS } from '../store/message-state-writer.js';
 import { describeDatabaseError, isTransientDatabaseError } from '../store/transient-error.js';
+import { type Lane, LaneQueue } from './lane-queue.js';
 import { outcomeOfError } from './submit-outcome.js';
 
 /** Parts claimed beyond the binds' windows at most. */
 const MAX_LOOKAHEAD = 200;
-/** How often a part waiting for a window slot looks again, besides being woken (ms). */
+/** ... and at most what the binds' pace lets through in this long (ms): a claimed part waits little. */
+const LOOKAHEAD_MS = 500;
+/** How often parts waiting for a window slot look again, besides being woken (ms). */
 const WINDOW_RECHECK_MS = 250;
+/** A part waiting this long for a window slot goes next whatever its lane (starvation guard, ms). */
+const SLOT_MAX_WAIT_MS = 2_000;
 
 export interface DispatchSettings {
   /** This replica (`instanceId#token`): the claims' holder. */
@@ -52,7 +57,11 @@ export class AccountDispatcher {
   private readonly settled = new Set<Promise<void>>();
   /** Parts given to each session (marking, waiting for a token, or in flight): at most its window. */
   private readonly handed = new Map<BindSession, number>();
-  private readonly windowWaiters = new Set<() => void>();
+  /** Claimed parts waiting for a window slot: a higher lane takes the next free slot first. */
+  private readonly slotWaiters = new LaneQueue<(session: BindSession | undefined) => void>(
+    SLOT_MAX_WAIT_MS,
+  );
+  private slotRecheck?: NodeJS.Timeout;
   private readonly marks: BatchQueue<string, boolean>;
   private takenBack = 0;
 
@@ -93,7 +102,7 @@ export class AccountDispatcher {
     this.running = false;
     this.abort.abort();
     this.wake?.();
-    for (const wake of [...this.windowWaiters]) wake();
+    this.handOutSlots();
     await this.loop;
     await Promise.allSettled([...this.settled]);
   }
@@ -121,7 +130,16 @@ export class AccountDispatcher {
           this.settings.instanceId,
           this.settings.claimLeaseMs,
         );
-        this.lookahead = Math.min(MAX_LOOKAHEAD, 3 * (this.done - doneBefore));
+        this.lookahead = Math.min(
+          MAX_LOOKAHEAD,
+          3 * (this.done - doneBefore),
+          Math.ceil(
+            (this.account.submitsPerSecond *
+              this.binds.transmitters(this.account.name).length *
+              LOOKAHEAD_MS) /
+              1000,
+          ),
+        );
         if (idle)
           this.logger.log(`Database reachable again; dispatching for "${this.account.name}"`);
         idle = false;
@@ -147,13 +165,13 @@ export class AccountDispatcher {
     void p.finally(() => this.settled.delete(p));
   }
 
-  private async submit(part: ClaimedPart): Promise<void> {
+  private async submit(part: ClaimedPart & { priority?: Lane }): Promise<void> {
     this.inFlight++;
     let result: SubmitResult | undefined;
     let started: number | undefined;
     let session: BindSession | undefined;
     try {
-      session = await this.takeWindowSlot();
+      session = await this.takeWindowSlot(part.priority ?? 'normal');
       const mark = session ? await this.markWritten(part) : 'failed';
       if (!session || mark === 'failed') {
         // It never left: back to the queue as it was.
@@ -204,47 +222,61 @@ export class AccountDispatcher {
 
   /**
    * A bound transmitter with a free window slot, counted as taken; undefined when the account has
-   * no bound transmitter (or the dispatcher stops): the part goes back to the queue.
+   * no bound transmitter (or the dispatcher stops): the part goes back to the queue. Parts wait
+   * by lane (see LaneQueue), so a high part claimed after many bulk parts takes the next slot.
    */
-  private async takeWindowSlot(): Promise<BindSession | undefined> {
-    for (;;) {
-      if (!this.running) return undefined;
-      const sessions = this.binds.transmitters(this.account.name);
-      if (sessions.length === 0) return undefined;
-      let best: BindSession | undefined;
-      let bestScore = -Infinity;
-      for (const session of sessions) {
-        const free = this.account.window - (this.handed.get(session) ?? 0);
-        if (free <= 0) continue;
-        const score = free * 1000 + Math.min(session.tokensAvailable(), 999);
-        if (score > bestScore) {
-          best = session;
-          bestScore = score;
-        }
+  private takeWindowSlot(lane: Lane): Promise<BindSession | undefined> {
+    return new Promise((resolve) => {
+      this.slotWaiters.push(lane, resolve);
+      this.handOutSlots();
+    });
+  }
+
+  /** Gives free window slots to the waiting parts, in their lanes' order. */
+  private handOutSlots(): void {
+    while (this.slotWaiters.size > 0) {
+      const sessions = this.running ? this.binds.transmitters(this.account.name) : [];
+      if (sessions.length === 0) {
+        for (const resolve of this.slotWaiters.drain()) resolve(undefined);
+        break;
       }
-      if (best) {
-        this.handed.set(best, (this.handed.get(best) ?? 0) + 1);
-        return best;
+      const best = this.freestSession(sessions);
+      if (!best) {
+        // Woken by giveBack(); the recheck finds binds that came up meanwhile.
+        this.slotRecheck ??= setTimeout(() => {
+          this.slotRecheck = undefined;
+          this.handOutSlots();
+        }, WINDOW_RECHECK_MS);
+        return;
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(wake, WINDOW_RECHECK_MS);
-        const waiters = this.windowWaiters;
-        function wake() {
-          clearTimeout(timer);
-          waiters.delete(wake);
-          resolve();
-        }
-        waiters.add(wake);
-      });
+      this.handed.set(best, (this.handed.get(best) ?? 0) + 1);
+      this.slotWaiters.shift()!(best);
     }
+    clearTimeout(this.slotRecheck);
+    this.slotRecheck = undefined;
+  }
+
+  /** The session with the most free window slots (then tokens), undefined when all are full. */
+  private freestSession(sessions: BindSession[]): BindSession | undefined {
+    let best: BindSession | undefined;
+    let bestScore = -Infinity;
+    for (const session of sessions) {
+      const free = this.account.window - (this.handed.get(session) ?? 0);
+      if (free <= 0) continue;
+      const score = free * 1000 + Math.min(session.tokensAvailable(), 999);
+      if (score > bestScore) {
+        best = session;
+        bestScore = score;
+      }
+    }
+    return best;
   }
 
   private giveBack(session: BindSession): void {
     const n = (this.handed.get(session) ?? 1) - 1;
     if (n <= 0) this.handed.delete(session);
     else this.handed.set(session, n);
-    const [first] = this.windowWaiters;
-    first?.();
+    this.handOutSlots();
   }
 
   /** Stores written_at while the claim is still ours ('taken-back' if recovery took the part). */
@@ -307,6 +339,8 @@ export class AccountDispatcher {
   }
 
   private sleep(ms: number): Promise<void> {
+    // stop() during a claim: its wake found no sleep to end.
+    if (!this.running) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
