@@ -3,10 +3,12 @@ import { HostileInputBounds1764200000000 } from './1764200000000-HostileInputBou
 import { OutboxRetries1764300000000 } from './1764300000000-OutboxRetries.js';
 import { ReplicaHandOver1764400000000 } from './1764400000000-ReplicaHandOver.js';
 import { RetentionIndexes1764500000000 } from './1764500000000-RetentionIndexes.js';
+import { LanesAndTime1764600000000 } from './1764600000000-LanesAndTime.js';
 
 export {
   HostileInputBounds1764200000000,
   InitialSchema1764100000000,
+  LanesAndTime1764600000000,
   OutboxRetries1764300000000,
   ReplicaHandOver1764400000000,
   RetentionIndexes1764500000000,
@@ -19,4 +21,5 @@ export const SMPP_MIGRATIONS = [
   OutboxRetries1764300000000,
   ReplicaHandOver1764400000000,
   RetentionIndexes1764500000000,
+  LanesAndTime1764600000000,
 ];

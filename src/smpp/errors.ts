@@ -193,7 +193,10 @@ export class MessageNotFoundError extends SmppError {
   }
 }
 
-/** cancel(): the message has a part that already left for the SMSC (8x8 has no cancel_sm). */
+/**
+ * cancel(): the message is final (`status` says which state), or has a part that already left for
+ * the SMSC (8x8 has no cancel_sm, so nothing that left can be called back).
+ */
 export class MessageNotCancellableError extends SmppError {
   readonly code = 'SMPP_MESSAGE_NOT_CANCELLABLE';
   constructor(
@@ -201,10 +204,21 @@ export class MessageNotCancellableError extends SmppError {
     readonly status: string,
   ) {
     super(
-      `Message ${id} can no longer be cancelled: it is ${status} and at least one part has left for the SMSC.`,
+      FINAL_MESSAGE_STATES.has(status)
+        ? `Message ${id} can no longer be cancelled: it already ended ${status}.`
+        : `Message ${id} can no longer be cancelled: it is ${status} and at least one part has left for the SMSC (the SMSC offers no cancel).`,
     );
   }
 }
+
+const FINAL_MESSAGE_STATES = new Set([
+  'delivered',
+  'undeliverable',
+  'expired',
+  'rejected',
+  'failed',
+  'cancelled',
+]);
 
 /** send({ waitFor: 'submitted' }) ended without every part accepted. */
 export class MessageNotSubmittedError extends SmppError {

@@ -20,6 +20,7 @@ export {
 // Options
 export type {
   SmppAccountOptions,
+  SmppLanesOptions,
   SmppBindsOptions,
   SmppModuleOptions,
   SmppReconnectOptions,
@@ -30,7 +31,8 @@ export { SMPP_PLAIN_PORT, SMPP_REGION_HOSTS, SMPP_TLS_PORT } from './config/regi
 export type { BindAllocator, BindLease } from './binds/bind-allocator.js';
 export type { PostgresBindAllocatorOptions } from './binds/postgres-bind-allocator.js';
 export type { SessionTlsOptions } from './session/session.types.js';
-export type { SendOptions, SmppMessagesOptions } from './messages/send-options.js';
+export type { MessagePriority, SendOptions, SmppMessagesOptions } from './messages/send-options.js';
+export { MAX_EXPIRY_MS, MAX_SCHEDULE_AHEAD_MS } from './messages/lanes-and-time.js';
 export type { EncodingChoice, MessageEncoding } from './messages/encoding/segmenter.js';
 
 // What the service returns
@@ -67,7 +69,9 @@ export { BindDownEvent, BindUpEvent } from './events/bind-events.js';
 export {
   InboundQuarantinedEvent,
   InboundReceivedEvent,
+  MessageCancelledEvent,
   MessageDeliveredEvent,
+  MessageExpiredEvent,
   MessageFailedEvent,
   MessageSubmittedEvent,
   MessageUnknownEvent,

@@ -13,11 +13,13 @@ import { DeliverRouter } from './receipts/deliver-router.js';
 import { SMPP_DATA_SOURCE, SMPP_OPTIONS } from './smpp.constants.js';
 import { SmppTelemetry } from './telemetry/smpp-telemetry.js';
 import { BatchQueue } from './store/batch-queue.js';
+import { CancelStore } from './store/cancel-store.js';
 import { InboundStore } from './store/inbound-store.js';
 import { QueueDepth } from './store/queue-depth.js';
 import { type QuarantineInput, QuarantineStore } from './store/quarantine-store.js';
 import { WrittenMarks } from './store/written-marks.js';
 import type { PendingEvent } from './store/message-state-writer.js';
+import type { SmppMessageView } from './messages/message-view.js';
 import { type InsertOutcome, MessageStore, type NewMessage } from './store/message-store.js';
 import {
   type AccountScope,
@@ -53,6 +55,7 @@ export class SmppMessaging implements OnModuleInit {
   store!: MessageStore;
   waiters!: SubmitWaiters;
   private receiptStore!: ReceiptStore;
+  private cancelStore!: CancelStore;
   private quarantineStore!: QuarantineStore;
   private outbox!: EventOutbox;
   private inserts!: BatchQueue<NewMessage, InsertOutcome>;
@@ -100,6 +103,7 @@ export class SmppMessaging implements OnModuleInit {
       },
       this.telemetry,
     );
+    this.cancelStore = new CancelStore(this.dataSource, this.store, recordEvents, eventOwner);
     this.waiters = new SubmitWaiters(this.store);
     const { maxPendingWrites } = this.options.limits;
     this.inserts = new BatchQueue((items) => this.store.insert(items), {
@@ -224,6 +228,13 @@ export class SmppMessaging implements OnModuleInit {
   async quarantine(input: QuarantineInput): Promise<void> {
     const { events } = await this.quarantineStore.quarantine(input);
     void this.outbox.publish(events);
+  }
+
+  /** Cancels a message none of whose parts left (see CancelStore); publishes its event. */
+  async cancel(id: string): Promise<SmppMessageView> {
+    const { message, events } = await this.cancelStore.cancel(id);
+    this.afterCommit(events);
+    return message;
   }
 
   notifyQueued(account: string): void {

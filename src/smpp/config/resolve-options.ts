@@ -253,6 +253,7 @@ function resolveAccount(
   const maxQueued = a.maxQueued ?? DEFAULT_MAX_QUEUED;
   if (!isPositiveInt(maxQueued))
     issues.push(`${label}.maxQueued: expected a positive whole number, got ${show(a.maxQueued)}`);
+  const lanes = resolveLanes(a.lanes, label, issues);
 
   return {
     name: name ?? '',
@@ -275,7 +276,31 @@ function resolveAccount(
     unbindTimeoutMs: timing('unbindTimeoutMs'),
     delivery,
     maxQueued,
+    lanes,
   };
+}
+
+/** Default share of the claims kept for bulk while it has a backlog. */
+export const DEFAULT_BULK_MIN_SHARE = 0.1;
+
+function resolveLanes(
+  lanes: SmppAccountOptions['lanes'],
+  label: string,
+  issues: string[],
+): ResolvedAccount['lanes'] {
+  if (lanes === undefined) return { bulkMinShare: DEFAULT_BULK_MIN_SHARE };
+  if (typeof lanes !== 'object' || lanes === null) {
+    issues.push(`${label}.lanes: expected an object { bulkMinShare }, got ${show(lanes)}`);
+    return { bulkMinShare: DEFAULT_BULK_MIN_SHARE };
+  }
+  const share = lanes.bulkMinShare ?? DEFAULT_BULK_MIN_SHARE;
+  if (typeof share !== 'number' || !Number.isFinite(share) || share < 0 || share > 1) {
+    issues.push(
+      `${label}.lanes.bulkMinShare: expected a number from 0 to 1 (e.g. 0.1 keeps a tenth of the sends for bulk), got ${show(lanes.bulkMinShare)}`,
+    );
+    return { bulkMinShare: DEFAULT_BULK_MIN_SHARE };
+  }
+  return { bulkMinShare: share };
 }
 
 function resolveBinds(

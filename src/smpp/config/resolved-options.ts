@@ -24,6 +24,7 @@ export interface ResolvedAccount {
   unbindTimeoutMs: number;
   delivery: 'at-most-once' | 'at-least-once';
   maxQueued: number;
+  lanes: { bulkMinShare: number };
 }
 
 export type ResolvedLimits = Required<SmppLimitsOptions>;

@@ -61,6 +61,17 @@ export interface SmppAccountOptions {
    * 1 000 000): beyond it send() rejects with QueueFullError instead of growing the table.
    */
   maxQueued?: number;
+  /** Priority lanes (send({ priority })). */
+  lanes?: SmppLanesOptions;
+}
+
+export interface SmppLanesOptions {
+  /**
+   * While bulk messages are waiting, at least this share (0..1, default 0.1) of the parts claimed
+   * for sending are bulk, however much high and normal traffic there is (0: bulk only when
+   * nothing else waits).
+   */
+  bulkMinShare?: number;
 }
 
 /** What this process holds in memory and keeps, at most (see docs/reliability.md, "Hostile inputs"). */

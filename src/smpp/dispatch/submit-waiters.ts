@@ -5,7 +5,7 @@ import type { MessageStore } from '../store/message-store.js';
 /** Re-exported for imports of this path; the classes live with every other error in errors.ts. */
 export { MessageNotSubmittedError, SubmitWaitTimeoutError };
 
-const PENDING = new Set(['queued', 'submitting']);
+const PENDING = new Set(['scheduled', 'queued', 'submitting']);
 
 /**
  * Waits for messages to leave the queue. Woken by this process's own results (the usual case);

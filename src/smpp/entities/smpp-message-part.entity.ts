@@ -21,16 +21,27 @@ import { SmppMessage } from './smpp-message.entity.js';
 @Index('ix_smpp_message_parts_receipt_match', ['account', 'smscMessageId'], {
   where: 'smsc_message_id IS NOT NULL',
 })
-// The dispatcher claims due parts with FOR UPDATE SKIP LOCKED.
-@Index('ix_smpp_message_parts_claim', ['nextAttemptAt'], { where: `status = 'queued'` })
+// The dispatcher claims due parts with FOR UPDATE SKIP LOCKED, highest lane (lowest rank) first.
+@Index('ix_smpp_message_parts_claim_lanes', ['account', 'priority', 'nextAttemptAt'], {
+  where: `status = 'queued'`,
+})
+// Scheduled parts wait with next_attempt_at = their send time; the due ones are moved to queued.
+@Index('ix_smpp_message_parts_scheduled', ['account', 'nextAttemptAt'], {
+  where: `status = 'scheduled'`,
+})
+// The expiry sweep: parts not sent by their expires_at.
+@Index('ix_smpp_message_parts_expiry', ['expiresAt'], {
+  where: `status IN ('scheduled', 'queued') AND expires_at IS NOT NULL`,
+})
 // Recovery of the claims of a process that died while submitting.
 @Index('ix_smpp_message_parts_recovery', ['status', 'claimedUntil'], {
   where: `status = 'submitting'`,
 })
 @Check(
   'ck_smpp_message_parts_status',
-  `status IN ('queued', 'submitting', 'submitted', 'delivered', 'undeliverable', 'expired', 'rejected', 'failed', 'unknown')`,
+  `status IN ('scheduled', 'queued', 'submitting', 'submitted', 'delivered', 'undeliverable', 'expired', 'rejected', 'failed', 'unknown', 'cancelled')`,
 )
+@Check('ck_smpp_message_parts_priority', `priority IN (0, 1, 2)`)
 export class SmppMessagePart {
   @PrimaryColumn({
     name: 'id',
@@ -82,8 +93,17 @@ export class SmppMessagePart {
   @Column({ name: 'attempts', type: 'integer', default: 0 })
   attempts!: number;
 
+  /** When the part may be claimed next: a retry's backoff, or a scheduled part's send time. */
   @Column({ name: 'next_attempt_at', type: 'timestamptz', default: () => 'now()' })
   nextAttemptAt!: Date;
+
+  /** Copied from the message: the claim orders by it without a join. */
+  @Column({ name: 'priority', type: 'smallint', default: 1 })
+  priority!: number;
+
+  /** Copied from the message: never submitted after this. */
+  @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
+  expiresAt!: Date | null;
 
   /** The process that claimed the part for submission. */
   @Column({ name: 'claimed_by', type: 'varchar', length: 64, nullable: true })

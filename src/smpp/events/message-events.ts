@@ -11,7 +11,7 @@ abstract class SmppDomainEvent {
 
 function assign<T extends object>(target: T, fields: Record<string, unknown>): T {
   Object.assign(target, fields);
-  for (const key of ['at', 'receivedAt', 'doneAt']) {
+  for (const key of ['at', 'receivedAt', 'doneAt', 'expiresAt']) {
     const v = (target as Record<string, unknown>)[key];
     if (typeof v === 'string') (target as Record<string, unknown>)[key] = new Date(v);
   }
@@ -83,6 +83,42 @@ export class MessageUnknownEvent extends SmppDomainEvent {
 }
 
 /**
+ * The message's expiresAt passed before every part was submitted (`smpp.message.expired`): the
+ * parts still waiting were never sent; `partsSent` parts had left before (the handset may show
+ * them as an incomplete message). Emitted instead of `smpp.message.failed` for this local expiry;
+ * an SMSC receipt `EXPIRED` is still `smpp.message.failed` with status `expired`.
+ */
+export class MessageExpiredEvent extends SmppDomainEvent {
+  readonly messageId!: string;
+  readonly account!: string;
+  readonly to!: string;
+  readonly clientRef!: string | null;
+  readonly expiresAt!: Date;
+  /** Parts that had been submitted before the expiry (0: nothing reached the SMSC). */
+  readonly partsSent!: number;
+  readonly doneAt!: Date;
+  constructor(fields: Omit<MessageExpiredEvent, never>) {
+    super();
+    assign(this, fields as unknown as Record<string, unknown>);
+  }
+}
+
+/** cancel() took the message before any part left (`smpp.message.cancelled`). */
+export class MessageCancelledEvent extends SmppDomainEvent {
+  readonly messageId!: string;
+  readonly account!: string;
+  readonly to!: string;
+  readonly clientRef!: string | null;
+  /** What it was when cancelled: 'scheduled', 'queued' or 'submitting' (claimed, not yet written). */
+  readonly previousStatus!: MessageStatus;
+  readonly doneAt!: Date;
+  constructor(fields: Omit<MessageCancelledEvent, never>) {
+    super();
+    assign(this, fields as unknown as Record<string, unknown>);
+  }
+}
+
+/**
  * A deliver_sm (receipt or MO) that could never be stored, kept raw in smpp_quarantined_pdus and
  * answered ESME_ROK so the SMSC stops re-sending it (`smpp.inbound.quarantined`). Never its text.
  */
@@ -138,6 +174,8 @@ export type SmppDomainEventPayload =
   | MessageDeliveredEvent
   | MessageFailedEvent
   | MessageUnknownEvent
+  | MessageExpiredEvent
+  | MessageCancelledEvent
   | InboundQuarantinedEvent
   | ReceiptReceivedEvent
   | InboundReceivedEvent;

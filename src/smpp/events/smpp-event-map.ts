@@ -2,7 +2,9 @@ import type { BindDownEvent, BindUpEvent } from './bind-events.js';
 import type {
   InboundQuarantinedEvent,
   InboundReceivedEvent,
+  MessageCancelledEvent,
   MessageDeliveredEvent,
+  MessageExpiredEvent,
   MessageFailedEvent,
   MessageSubmittedEvent,
   MessageUnknownEvent,
@@ -18,6 +20,8 @@ export interface SmppEventMap {
   'smpp.message.delivered': MessageDeliveredEvent;
   'smpp.message.failed': MessageFailedEvent;
   'smpp.message.unknown': MessageUnknownEvent;
+  'smpp.message.expired': MessageExpiredEvent;
+  'smpp.message.cancelled': MessageCancelledEvent;
   'smpp.receipt.received': ReceiptReceivedEvent;
   'smpp.inbound.received': InboundReceivedEvent;
   'smpp.inbound.quarantined': InboundQuarantinedEvent;

@@ -7,6 +7,10 @@ export const SmppEvents = {
   MessageFailed: 'smpp.message.failed',
   /** A part's submit_sm left but its outcome is not known (no answer; never re-sent at-most-once). */
   MessageUnknown: 'smpp.message.unknown',
+  /** No part left before the message's expiresAt (or some did, the rest did not): ended `expired` locally. */
+  MessageExpired: 'smpp.message.expired',
+  /** cancel() took the message before any part left. */
+  MessageCancelled: 'smpp.message.cancelled',
   ReceiptReceived: 'smpp.receipt.received',
   InboundReceived: 'smpp.inbound.received',
   /** A deliver_sm that could never be stored was kept raw in smpp_quarantined_pdus and acknowledged. */

@@ -5,6 +5,7 @@ import type { NewMessage } from '../store/message-store.js';
 import { destinationAddress, normalizeDestination, parseSender } from './address.js';
 import { planMessage } from './encoding/segmenter.js';
 import { hasLoneSurrogate } from './wire-values.js';
+import { lanesAndTime } from './lanes-and-time.js';
 import type { SendOptions, SmppMessagesOptions } from './send-options.js';
 import { MAX_VALIDITY_SECONDS, toSmppValidity } from './validity-period.js';
 
@@ -110,6 +111,7 @@ export function draftMessage(
       message: `expected a whole number of ms from 1 to ${MAX_WAIT_TIMEOUT_MS}`,
     });
   }
+  const lanes = lanesAndTime(input, errors);
   if (errors.length > 0 || !account || !to || !from || !plan) throw new SmppValidationError(errors);
 
   const id = randomUUID();
@@ -126,6 +128,9 @@ export function draftMessage(
     clientRef: input.clientRef ?? null,
     validityPeriod: validity,
     registeredDelivery: options.registeredDelivery,
+    priority: lanes.priority,
+    sendAt: lanes.sendAt,
+    expiresAt: lanes.expiresAt,
     parts: plan.parts.map((p) => ({
       id: randomUUID(),
       seq: p.seq,

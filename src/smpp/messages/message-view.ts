@@ -1,4 +1,5 @@
 import type { MessageEncoding } from './encoding/segmenter.js';
+import type { MessagePriority } from './send-options.js';
 import type { MessageStatus, PartStatus } from '../store/message-status.js';
 
 export interface SmppMessagePartView {
@@ -26,6 +27,11 @@ export interface SmppMessageView {
   errorStatus: string | null;
   errorReason: string | null;
   clientRef: string | null;
+  priority: MessagePriority;
+  /** When it was scheduled for (null: sent at once). */
+  sendAt: Date | null;
+  /** No part is submitted after this (null: no expiry). */
+  expiresAt: Date | null;
   createdAt: Date;
   submittedAt: Date | null;
   doneAt: Date | null;

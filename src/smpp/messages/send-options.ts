@@ -1,5 +1,11 @@
 import type { EncodingChoice } from './encoding/segmenter.js';
 
+/**
+ * The lane a message waits in: the dispatcher takes `high` first, then `normal`, then `bulk`
+ * (which keeps the account's `lanes.bulkMinShare` of the claims while it has a backlog).
+ */
+export type MessagePriority = 'high' | 'normal' | 'bulk';
+
 /** What an application passes to SmppService.send(). */
 export interface SendOptions {
   /** Destination in international form: "+6591234567" (spaces, dashes, dots and brackets are ignored). */
@@ -19,6 +25,22 @@ export interface SendOptions {
   waitFor?: 'queued' | 'submitted';
   /** With waitFor 'submitted': give up waiting after this long (ms, default 60 000). The message is still sent. */
   waitTimeoutMs?: number;
+  /** 'normal' (default), 'high' (one-time codes: before everything else), or 'bulk' (campaigns). */
+  priority?: MessagePriority;
+  /**
+   * No part is submitted after this time (a Date or an ISO 8601 string, in the future, at most
+   * MAX_EXPIRY_MS (7 days) ahead): a part still waiting then ends `expired` locally and the
+   * message `expired` (event `smpp.message.expired`). The time left is sent as validity_period.
+   * Not together with `ttlMs`.
+   */
+  expiresAt?: Date | string;
+  /** `expiresAt` as ms from now: a whole number from 1 to MAX_EXPIRY_MS. Not together with `expiresAt`. */
+  ttlMs?: number;
+  /**
+   * Send at this time (a Date or an ISO 8601 string; at most MAX_SCHEDULE_AHEAD_MS (30 days)
+   * ahead; a past time means now). Until then the message is `scheduled` (durable, cancellable).
+   */
+  sendAt?: Date | string;
 }
 
 /** Message handling options of SmppModule. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   MessageDeliveredEvent,
+  MessageExpiredEvent,
   MessageFailedEvent,
   MessageSubmittedEvent,
   MessageUnknownEvent,
@@ -27,6 +28,7 @@ interface MessageRow {
   destination: string;
   client_ref: string | null;
   status: MessageStatus;
+  expires_at: Date | null;
   part_statuses: PartStatus[];
   smsc_ids: (string | null)[];
   part_error_codes: (string | number | null)[];
@@ -46,7 +48,7 @@ export async function refreshMessages(
   if (ids.length === 0) return [];
   const messages = await rows<MessageRow>(
     db,
-    `SELECT m.id, m.account, m.destination, m.client_ref, m.status,
+    `SELECT m.id, m.account, m.destination, m.client_ref, m.status, m.expires_at,
             array_agg(p.status ORDER BY p.seq) AS part_statuses,
             array_agg(p.smsc_message_id ORDER BY p.seq) AS smsc_ids,
             array_agg(p.error_code ORDER BY p.seq) AS part_error_codes,
@@ -60,6 +62,7 @@ export async function refreshMessages(
   const changed: Array<{
     row: MessageRow;
     status: MessageStatus;
+    sent: boolean;
     code: number | null;
     errStatus: string | null;
     reason: string | null;
@@ -74,7 +77,14 @@ export async function refreshMessages(
     const code = rawCode === null || rawCode === undefined ? null : Number(rawCode);
     const errStatus = failedAt >= 0 ? row.part_error_statuses[failedAt] : null;
     const reason = failedAt >= 0 ? reasonFor(code, errStatus) : null;
-    changed.push({ row, status, code, errStatus, reason });
+    changed.push({
+      row,
+      status,
+      code,
+      errStatus,
+      reason,
+      sent: row.smsc_ids.some((i) => i !== null),
+    });
     events.push(...eventsFor(row, status, code, errStatus, reason, now));
   }
   if (changed.length > 0) {
@@ -84,11 +94,11 @@ export async function refreshMessages(
               error_code = COALESCE(v.error_code, m.error_code),
               error_status = COALESCE(v.error_status, m.error_status),
               error_reason = COALESCE(v.error_reason, m.error_reason),
-              submitted_at = CASE WHEN m.submitted_at IS NULL AND v.status NOT IN ('queued', 'submitting', 'unknown', 'failed') THEN now() ELSE m.submitted_at END,
-              done_at = CASE WHEN v.status IN ('delivered', 'undeliverable', 'expired', 'rejected', 'failed') THEN now() ELSE m.done_at END,
+              submitted_at = CASE WHEN m.submitted_at IS NULL AND v.sent AND v.status NOT IN ('scheduled', 'queued', 'submitting', 'unknown', 'failed', 'cancelled') THEN now() ELSE m.submitted_at END,
+              done_at = CASE WHEN v.status IN ('delivered', 'undeliverable', 'expired', 'rejected', 'failed', 'cancelled') THEN now() ELSE m.done_at END,
               updated_at = now()
-         FROM unnest($1::uuid[], $2::varchar[], $3::bigint[], $4::varchar[], $5::text[])
-              AS v(id, status, error_code, error_status, error_reason)
+         FROM unnest($1::uuid[], $2::varchar[], $3::bigint[], $4::varchar[], $5::text[], $6::boolean[])
+              AS v(id, status, error_code, error_status, error_reason, sent)
         WHERE m.id = v.id`,
       [
         changed.map((c) => c.row.id),
@@ -96,16 +106,22 @@ export async function refreshMessages(
         changed.map((c) => c.code),
         changed.map((c) => c.errStatus),
         changed.map((c) => c.reason),
+        changed.map((c) => c.sent),
       ],
     );
   }
   return events;
 }
 
+/** error_status of a part that was not submitted before the message's expiresAt (never sent). */
+export const LOCAL_EXPIRY_STATUS = 'EXPIRED_LOCALLY';
+
 /** error_status of a part whose submit result could not be stored after every attempt. */
 export const STORE_FAILED_STATUS = 'STORE_FAILED';
 
 function reasonFor(code: number | null, status: string | null): string | null {
+  if (status === LOCAL_EXPIRY_STATUS)
+    return 'Not submitted before its expiresAt: this part was never sent.';
   if (status === STORE_FAILED_STATUS)
     return "The SMSC's answer to this part could not be stored (the database refused it every time); the part may or may not have been sent.";
   if (status?.startsWith('ESME_') || status?.startsWith('0x'))
@@ -129,7 +145,8 @@ function eventsFor(
     at,
   };
   const events: PendingEvent[] = [];
-  const wasPending = row.status === 'queued' || row.status === 'submitting';
+  const wasPending =
+    row.status === 'scheduled' || row.status === 'queued' || row.status === 'submitting';
   const allAccepted = row.smsc_ids.every((id) => id !== null);
   if (
     wasPending &&
@@ -159,6 +176,17 @@ function eventsFor(
         ...base,
         eventId: randomUUID(),
         errorStatus: at >= 0 ? row.part_error_statuses[at] : null,
+      }),
+    });
+  } else if (status === 'expired' && errorStatus === LOCAL_EXPIRY_STATUS) {
+    events.push({
+      name: SmppEvents.MessageExpired,
+      payload: new MessageExpiredEvent({
+        ...base,
+        eventId: randomUUID(),
+        expiresAt: row.expires_at ?? at,
+        partsSent: row.smsc_ids.filter((id) => id !== null).length,
+        doneAt: at,
       }),
     });
   } else if (FAILURE_STATUSES.has(status)) {

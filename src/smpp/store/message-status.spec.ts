@@ -14,6 +14,13 @@ describe('aggregateStatus', () => {
     [['delivered', 'unknown'], 'unknown'],
     [['unknown', 'submitting'], 'submitting'],
     [['failed', 'queued'], 'failed'],
+    [['scheduled', 'scheduled'], 'scheduled'],
+    [['scheduled', 'queued'], 'queued'],
+    [['scheduled', 'submitting'], 'submitting'],
+    [['cancelled', 'cancelled'], 'cancelled'],
+    // Partly sent, partly expired locally: the message ends expired.
+    [['submitted', 'expired'], 'expired'],
+    [['delivered', 'expired'], 'expired'],
   ] as const)('%j -> %s', (parts, expected) => {
     expect(aggregateStatus(parts)).toBe(expected);
   });
@@ -25,5 +32,6 @@ describe('canTransition', () => {
     expect(canTransition('submitted', 'delivered')).toBe(true);
     expect(canTransition('unknown', 'delivered')).toBe(true);
     expect(canTransition('submitted', 'submitted')).toBe(false);
+    expect(canTransition('cancelled', 'queued')).toBe(false);
   });
 });

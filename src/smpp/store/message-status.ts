@@ -12,20 +12,30 @@ export const FAILURE_STATUSES: ReadonlySet<PartStatus> = new Set<PartStatus>([
 ]);
 export const FINAL_STATUSES: ReadonlySet<PartStatus> = new Set<PartStatus>([
   'delivered',
+  'cancelled',
   ...FAILURE_STATUSES,
+]);
+/** Not yet handed to a bind (claimed parts are `submitting`). */
+export const WAITING_STATUSES: ReadonlySet<PartStatus> = new Set<PartStatus>([
+  'scheduled',
+  'queued',
 ]);
 
 /**
- * A message's status from its parts' (ordered by seq): the first failed part decides a failure;
- * delivered when every part is; unknown when a part's outcome cannot be known and nothing is left
- * in flight; submitted when every part was accepted; submitting once any part left the queue.
+ * A message's status from its parts' (ordered by seq): the first failed part decides a failure
+ * (a part expired locally makes the message `expired` even when other parts left); cancelled when
+ * a part is (cancel() takes every part); delivered when every part is; scheduled while every part
+ * is; queued while every part waits; unknown when a part's outcome cannot be known and nothing is
+ * left in flight; submitted when every part was accepted; submitting once any part left the queue.
  */
 export function aggregateStatus(parts: readonly PartStatus[]): MessageStatus {
   const failure = parts.find((p) => FAILURE_STATUSES.has(p));
   if (failure) return failure;
+  if (parts.some((p) => p === 'cancelled')) return 'cancelled';
   if (parts.every((p) => p === 'delivered')) return 'delivered';
-  if (parts.some((p) => p === 'queued' || p === 'submitting')) {
-    return parts.every((p) => p === 'queued') ? 'queued' : 'submitting';
+  if (parts.some((p) => WAITING_STATUSES.has(p) || p === 'submitting')) {
+    if (parts.every((p) => p === 'scheduled')) return 'scheduled';
+    return parts.every((p) => WAITING_STATUSES.has(p)) ? 'queued' : 'submitting';
   }
   if (parts.some((p) => p === 'unknown')) return 'unknown';
   return 'submitted';

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { SMPP_PRIORITY_BY_RANK } from '../entities/smpp-entity.types.js';
 import type { MessageEncoding } from '../messages/encoding/segmenter.js';
 import type { SmppMessagePartView, SmppMessageView } from '../messages/message-view.js';
 import type { MessageStatus, PartStatus } from './message-status.js';
@@ -18,6 +19,11 @@ export interface NewMessage {
   clientRef: string | null;
   validityPeriod: string | null;
   registeredDelivery: number;
+  /** The lane's rank (0 high, 1 normal, 2 bulk). */
+  priority: number;
+  /** Scheduled for this time (null: at once). */
+  sendAt: Date | null;
+  expiresAt: Date | null;
   parts: Array<{
     id: string;
     seq: number;
@@ -61,6 +67,9 @@ interface MessageRow {
   status: MessageStatus;
   encoding: MessageEncoding;
   client_ref: string | null;
+  priority: number;
+  send_at: Date | null;
+  expires_at: Date | null;
   error_code: string | number | null;
   error_status: string | null;
   error_reason: string | null;
@@ -81,7 +90,7 @@ interface MessageRow {
 
 const MESSAGE_VIEW_SQL = `
   SELECT m.id, m.account, m.destination, m.source, m.text, m.status, m.encoding, m.client_ref,
-         m.error_code, m.error_status, m.error_reason, m.created_at, m.submitted_at, m.done_at,
+         m.priority, m.send_at, m.expires_at, m.error_code, m.error_status, m.error_reason, m.created_at, m.submitted_at, m.done_at,
          (SELECT json_agg(json_build_object('seq', p.seq, 'status', p.status, 'smsc_message_id', p.smsc_message_id,
                  'error_code', p.error_code, 'error_status', p.error_status, 'receipt_stat', p.receipt_stat,
                  'submitted_at', p.submitted_at, 'done_at', p.done_at) ORDER BY p.seq)
@@ -101,14 +110,16 @@ export class MessageStore {
       const inserted = await rows<{ id: string; created_at: Date }>(
         em,
         `INSERT INTO smpp_messages (id, account, destination, source, source_ton, source_npi, text, encoding,
-                                    data_coding, status, parts_total, client_ref, validity_period, registered_delivery)
+                                    data_coding, status, parts_total, client_ref, validity_period, registered_delivery,
+                                    priority, send_at, expires_at)
          SELECT v.id, v.account, v.destination, v.source, v.source_ton, v.source_npi, v.text, v.encoding,
-                v.data_coding, 'queued', v.parts_total, v.client_ref, v.validity_period, v.registered_delivery
+                v.data_coding, CASE WHEN v.send_at IS NULL THEN 'queued' ELSE 'scheduled' END, v.parts_total,
+                v.client_ref, v.validity_period, v.registered_delivery, v.priority, v.send_at, v.expires_at
            FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::smallint[], $6::smallint[],
                        $7::text[], $8::varchar[], $9::smallint[], $10::smallint[], $11::varchar[], $12::varchar[],
-                       $13::smallint[])
+                       $13::smallint[], $14::smallint[], $15::timestamptz[], $16::timestamptz[])
              AS v(id, account, destination, source, source_ton, source_npi, text, encoding, data_coding,
-                  parts_total, client_ref, validity_period, registered_delivery)
+                  parts_total, client_ref, validity_period, registered_delivery, priority, send_at, expires_at)
          ON CONFLICT (account, client_ref) WHERE client_ref IS NOT NULL DO NOTHING
          RETURNING id, created_at`,
         [
@@ -125,6 +136,9 @@ export class MessageStore {
           messages.map((m) => m.clientRef),
           messages.map((m) => m.validityPeriod),
           messages.map((m) => m.registeredDelivery),
+          messages.map((m) => m.priority),
+          messages.map((m) => m.sendAt),
+          messages.map((m) => m.expiresAt),
         ],
       );
       const createdAt = new Map(inserted.map((r) => [r.id, r.created_at]));
@@ -133,11 +147,17 @@ export class MessageStore {
         .flatMap((m) => m.parts.map((p) => ({ m, p })));
       if (parts.length > 0) {
         await em.query(
-          `INSERT INTO smpp_message_parts (id, message_id, account, seq, total, status, body, udh, esm_class, message_payload)
-           SELECT v.id, v.message_id, v.account, v.seq, v.total, 'queued', v.body, v.udh, v.esm_class, v.message_payload
+          // A scheduled part waits with next_attempt_at = its send time.
+          `INSERT INTO smpp_message_parts (id, message_id, account, seq, total, status, body, udh, esm_class,
+                                          message_payload, priority, expires_at, next_attempt_at)
+           SELECT v.id, v.message_id, v.account, v.seq, v.total,
+                  CASE WHEN v.send_at IS NULL THEN 'queued' ELSE 'scheduled' END, v.body, v.udh, v.esm_class,
+                  v.message_payload, v.priority, v.expires_at, COALESCE(v.send_at, now())
              FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::smallint[], $5::smallint[], $6::bytea[],
-                         $7::bytea[], $8::smallint[], $9::bytea[])
-               AS v(id, message_id, account, seq, total, body, udh, esm_class, message_payload)`,
+                         $7::bytea[], $8::smallint[], $9::bytea[], $10::smallint[], $11::timestamptz[],
+                         $12::timestamptz[])
+               AS v(id, message_id, account, seq, total, body, udh, esm_class, message_payload, priority,
+                    expires_at, send_at)`,
           [
             parts.map(({ p }) => p.id),
             parts.map(({ m }) => m.id),
@@ -148,6 +168,9 @@ export class MessageStore {
             parts.map(({ p }) => p.udh),
             parts.map(({ p }) => p.esmClass),
             parts.map(({ p }) => p.messagePayload),
+            parts.map(({ m }) => m.priority),
+            parts.map(({ m }) => m.expiresAt),
+            parts.map(({ m }) => m.sendAt),
           ],
         );
       }
@@ -264,17 +287,18 @@ export class MessageStore {
 }
 
 function newMessageView(m: NewMessage, createdAt: Date): SmppMessageView {
+  const status = m.sendAt ? 'scheduled' : 'queued';
   return {
     id: m.id,
     account: m.account,
     to: m.destination,
     from: m.source,
     text: m.text,
-    status: 'queued',
+    status,
     encoding: m.encoding,
     parts: m.parts.map((p): SmppMessagePartView => ({
       seq: p.seq,
-      status: 'queued',
+      status,
       smscMessageId: null,
       errorCode: null,
       errorStatus: null,
@@ -286,6 +310,9 @@ function newMessageView(m: NewMessage, createdAt: Date): SmppMessageView {
     errorStatus: null,
     errorReason: null,
     clientRef: m.clientRef,
+    priority: SMPP_PRIORITY_BY_RANK[m.priority] ?? 'normal',
+    sendAt: m.sendAt,
+    expiresAt: m.expiresAt,
     createdAt,
     submittedAt: null,
     doneAt: null,
@@ -316,6 +343,9 @@ function toView(r: MessageRow): SmppMessageView {
     errorStatus: r.error_status,
     errorReason: r.error_reason,
     clientRef: r.client_ref,
+    priority: SMPP_PRIORITY_BY_RANK[r.priority] ?? 'normal',
+    sendAt: r.send_at,
+    expiresAt: r.expires_at,
     createdAt: r.created_at,
     submittedAt: r.submitted_at,
     doneAt: r.done_at,

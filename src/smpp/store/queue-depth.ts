@@ -13,7 +13,7 @@ interface Depth {
 }
 
 /**
- * Messages of an account waiting to be sent (queued or submitting), for `maxQueued`. Counting
+ * Messages of an account waiting to be sent (scheduled, queued or submitting), for `maxQueued`. Counting
  * must stay cheap at hundreds of sends per second: the count is capped (`LIMIT maxQueued + 1`
  * over the partial index of pending messages, so a full queue costs at most maxQueued index
  * entries) and cached, taken again at most once a second near the limit (every 5 s below half of
@@ -56,7 +56,7 @@ export class QueueDepth {
           this.dataSource,
           `SELECT count(*) AS n FROM (
              SELECT 1 FROM smpp_messages
-              WHERE status IN ('queued', 'submitting') AND account = $1
+              WHERE status IN ('scheduled', 'queued', 'submitting') AND account = $1
               LIMIT $2) AS pending`,
           [account, maxQueued + 1],
         );
