@@ -69,7 +69,12 @@ describe('OpenAPI document and /docs', () => {
       .sort();
     const served = servedRoutes(service);
     expect(served).toEqual(
-      expect.arrayContaining(['post /messages', 'get /messages/{id}', 'get /health']),
+      expect.arrayContaining([
+        'post /messages',
+        'get /messages/{id}',
+        'post /messages/{id}/cancel',
+        'get /health',
+      ]),
     );
     expect(documented).toEqual(served);
     for (const [path, ops] of Object.entries(spec.paths)) {
@@ -84,10 +89,24 @@ describe('OpenAPI document and /docs', () => {
     const op = spec.paths['/messages'].post;
     const body = resolve(op.requestBody!.content['application/json'].schema);
     expect(body.type).toBe('object');
-    expect(Object.keys(body.properties!)).toEqual(['to', 'text', 'from', 'clientRef', 'encoding']);
+    expect(Object.keys(body.properties!)).toEqual([
+      'to',
+      'text',
+      'from',
+      'clientRef',
+      'encoding',
+      'priority',
+      'expiresAt',
+      'ttlMs',
+      'sendAt',
+    ]);
     expect(body.required).toEqual(['to', 'text']);
     expect(body.additionalProperties).toBe(false);
     expect(body.properties!.encoding.enum).toEqual(['auto', 'gsm7', 'ucs2', 'latin1']);
+    expect(body.properties!.priority.enum).toEqual(['high', 'normal', 'bulk']);
+    expect(body.properties!.sendAt).toMatchObject({ type: 'string', format: 'date-time' });
+    expect(body.properties!.expiresAt).toMatchObject({ type: 'string', format: 'date-time' });
+    expect(body.properties!.ttlMs.type).toBe('integer');
 
     for (const status of ['200', '202']) {
       const message = jsonSchema(op, status);
@@ -108,6 +127,14 @@ describe('OpenAPI document and /docs', () => {
       in: 'header',
       name: 'X-API-Key',
     });
+  });
+
+  it('POST /messages/{id}/cancel: the message, 404 and 409', () => {
+    const op = spec.paths['/messages/{id}/cancel'].post;
+    expect(jsonSchema(op, '200').properties!.status).toBeDefined();
+    expect(jsonSchema(op, '200').properties!.priority.enum).toEqual(['high', 'normal', 'bulk']);
+    for (const status of ['400', '404', '409'])
+      expect(Object.keys(jsonSchema(op, status).properties!)).toContain('message');
   });
 
   it('GET /messages/{id} and /health: their answers', () => {

@@ -12,7 +12,11 @@ export const MessageResponseSchema = z
     account: z.string(),
     to: z.string().describe('the destination as stored (digits)'),
     from: z.string(),
-    status: z.string().describe('queued, submitted, delivered, failed, ...'),
+    status: z
+      .string()
+      .describe(
+        'scheduled, queued, submitting, submitted, delivered, undeliverable, expired, rejected, failed, unknown, cancelled',
+      ),
     encoding: z.string(),
     parts: z.array(
       z.object({
@@ -29,6 +33,9 @@ export const MessageResponseSchema = z
       .describe('the SMPP status of a refused submit, e.g. ESME_RINVDSTADR'),
     errorReason: z.string().optional(),
     clientRef: z.string().optional(),
+    priority: z.enum(['high', 'normal', 'bulk']),
+    sendAt: date().optional().describe('when it is scheduled for'),
+    expiresAt: date().optional().describe('no part is submitted after this'),
     createdAt: date(),
     submittedAt: date().optional(),
     doneAt: date().optional(),
@@ -65,6 +72,9 @@ export function toMessageResponse(m: SmppMessageView): MessageResponse {
     ...(m.errorStatus !== null ? { errorStatus: m.errorStatus } : {}),
     ...(m.errorReason !== null ? { errorReason: m.errorReason } : {}),
     ...(m.clientRef !== null ? { clientRef: m.clientRef } : {}),
+    priority: m.priority,
+    ...(m.sendAt ? { sendAt: iso(m.sendAt) } : {}),
+    ...(m.expiresAt ? { expiresAt: iso(m.expiresAt) } : {}),
     createdAt: iso(m.createdAt),
     ...(m.submittedAt ? { submittedAt: iso(m.submittedAt) } : {}),
     ...(m.doneAt ? { doneAt: iso(m.doneAt) } : {}),
