@@ -30,6 +30,8 @@ export interface SubmitRecord {
   dataCoding: number;
   esmClass: number;
   registeredDelivery: number;
+  /** validity_period as sent ('' when none): relative "YYMMDDhhmmss000R" or absolute. */
+  validityPeriod: string;
   /** short_message bytes as received (UDH included). */
   shortMessage: Buffer;
   /** message_payload TLV bytes, when the client used it. */

@@ -747,6 +747,7 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
       dataCoding: s.dataCoding,
       esmClass: s.esmClass,
       registeredDelivery: s.registeredDelivery,
+      validityPeriod: s.validityPeriod,
       shortMessage: s.shortMessage,
       ...(payload ? { messagePayload: payload } : {}),
       ...(udh ? { udh: Buffer.from(udh) } : {}),

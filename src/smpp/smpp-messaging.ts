@@ -14,6 +14,9 @@ import { SMPP_DATA_SOURCE, SMPP_OPTIONS } from './smpp.constants.js';
 import { SmppTelemetry } from './telemetry/smpp-telemetry.js';
 import { BatchQueue } from './store/batch-queue.js';
 import { CancelStore } from './store/cancel-store.js';
+import { ExpiryStore } from './store/expiry-store.js';
+import { ScheduleStore } from './store/schedule-store.js';
+import { TimeSweeper } from './dispatch/time-sweeper.js';
 import { InboundStore } from './store/inbound-store.js';
 import { QueueDepth } from './store/queue-depth.js';
 import { type QuarantineInput, QuarantineStore } from './store/quarantine-store.js';
@@ -56,6 +59,8 @@ export class SmppMessaging implements OnModuleInit {
   waiters!: SubmitWaiters;
   private receiptStore!: ReceiptStore;
   private cancelStore!: CancelStore;
+  private expiryStore!: ExpiryStore;
+  private sweeper!: TimeSweeper;
   private quarantineStore!: QuarantineStore;
   private outbox!: EventOutbox;
   private inserts!: BatchQueue<NewMessage, InsertOutcome>;
@@ -104,6 +109,17 @@ export class SmppMessaging implements OnModuleInit {
       this.telemetry,
     );
     this.cancelStore = new CancelStore(this.dataSource, this.store, recordEvents, eventOwner);
+    this.expiryStore = new ExpiryStore(this.dataSource, recordEvents, eventOwner);
+    this.sweeper = new TimeSweeper(
+      this.options.accounts.map((a) => a.name),
+      new ScheduleStore(this.dataSource, recordEvents, eventOwner),
+      this.expiryStore,
+      {
+        afterCommit: (events) => this.afterCommit(events),
+        queued: (account) => this.dispatchers.get(account)?.notify(),
+      },
+      this.logger,
+    );
     this.waiters = new SubmitWaiters(this.store);
     const { maxPendingWrites } = this.options.limits;
     this.inserts = new BatchQueue((items) => this.store.insert(items), {
@@ -170,6 +186,14 @@ export class SmppMessaging implements OnModuleInit {
           this.logger,
           this.telemetry,
           written,
+          async (ids) => {
+            const { expired, events } = await this.expiryStore.expireClaimed(
+              ids,
+              this.binds.replicaId,
+            );
+            this.afterCommit(events);
+            return expired;
+          },
         ),
       );
     }
@@ -180,6 +204,7 @@ export class SmppMessaging implements OnModuleInit {
     await this.checkSchema();
     await this.recover();
     void this.dispatchDueEvents();
+    this.sweeper.start();
     for (const d of this.dispatchers.values()) d.start();
     // A dead replica's claims are handed over once its heartbeat expired: look often enough.
     const ttl = this.binds.replicaTtlMs;
@@ -198,6 +223,7 @@ export class SmppMessaging implements OnModuleInit {
     clearInterval(this.recoveryTimer);
     clearInterval(this.eventTimer);
     this.outbox.stop();
+    await this.sweeper.stop();
     await Promise.all([...this.dispatchers.values()].map((d) => d.stop()));
     await this.results.idle();
   }

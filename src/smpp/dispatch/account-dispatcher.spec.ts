@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { BindManager } from '../binds/bind-manager.js';
 import type { BindSession } from '../binds/bind-session.js';
 import type { ResolvedAccount } from '../config/resolved-options.js';
+import { SMPP_PRIORITY_RANKS } from '../entities/smpp-entity.types.js';
 import type { SubmitSmRequest, SubmitSmResult } from '../session/session.types.js';
 import { BatchQueue } from '../store/batch-queue.js';
 import type { ClaimedPart, MessageStore } from '../store/message-store.js';
@@ -33,7 +34,7 @@ async function until(what: string, ok: () => boolean, timeoutMs = 5_000): Promis
   }
 }
 
-function part(id: string, priority: Lane): ClaimedPart {
+function part(id: string, lane: Lane): ClaimedPart {
   return {
     id,
     messageId: id,
@@ -52,8 +53,9 @@ function part(id: string, priority: Lane): ClaimedPart {
     dataCoding: 0,
     registeredDelivery: 1,
     validityPeriod: null,
-    priority,
-  } as ClaimedPart;
+    priority: SMPP_PRIORITY_RANKS[lane],
+    expiresAt: null,
+  };
 }
 
 /** One scripted bind (window 2) and scripted claims: the test decides what each claim returns. */
@@ -91,6 +93,7 @@ function scripted() {
     name: 'default',
     window: 2,
     submitsPerSecond: 1000,
+    lanes: { bulkMinShare: 0.1 },
     delivery: 'at-most-once',
   } as ResolvedAccount;
   const logger = { log: () => undefined, warn: () => undefined, error: () => undefined };

@@ -4,11 +4,13 @@ import type { BindSession } from '../binds/bind-session.js';
 import type { ResolvedAccount } from '../config/resolved-options.js';
 import type { SubmitSmRequest } from '../session/session.types.js';
 import { BatchQueue } from '../store/batch-queue.js';
-import type { ClaimedPart, MessageStore } from '../store/message-store.js';
+import { BULK_RANK, type ClaimedPart, type MessageStore } from '../store/message-store.js';
+import { validityForSubmit } from '../messages/validity-period.js';
 import type { SubmitOutcome, SubmitResult } from '../store/receipt-store.js';
 import type { WrittenMarks } from '../store/written-marks.js';
 import { CommandStatus } from '../protocol/command-status.js';
 import type { SmppTelemetry, SubmitObservation } from '../telemetry/smpp-telemetry.js';
+import { SMPP_PRIORITY_BY_RANK } from '../entities/smpp-entity.types.js';
 import { SmppBackpressureError } from '../errors.js';
 import { STORE_FAILED_STATUS } from '../store/message-state-writer.js';
 import { describeDatabaseError, isTransientDatabaseError } from '../store/transient-error.js';
@@ -23,6 +25,14 @@ const LOOKAHEAD_MS = 500;
 const WINDOW_RECHECK_MS = 250;
 /** A part waiting this long for a window slot goes next whatever its lane (starvation guard, ms). */
 const SLOT_MAX_WAIT_MS = 2_000;
+/** The most bulk credit (claims owed to bulk) carried from one claim to the next. */
+const MAX_BULK_CREDIT = 50;
+
+/**
+ * Expires claimed parts not yet written whose expires_at passed (while still this replica's);
+ * the ids it expired.
+ */
+export type ExpireClaimed = (partIds: string[]) => Promise<Set<string>>;
 
 export interface DispatchSettings {
   /** This replica (`instanceId#token`): the claims' holder. */
@@ -64,6 +74,11 @@ export class AccountDispatcher {
   private slotRecheck?: NodeJS.Timeout;
   private readonly marks: BatchQueue<string, boolean>;
   private takenBack = 0;
+  /**
+   * Bulk's due share of the claims not yet given to it (starvation guard): grows by bulkMinShare
+   * per part claimed, shrinks by each bulk part claimed, and is dropped when bulk has no backlog.
+   */
+  private bulkCredit = 0;
 
   constructor(
     private readonly account: ResolvedAccount,
@@ -74,6 +89,7 @@ export class AccountDispatcher {
     private readonly logger: LoggerService,
     private readonly telemetry?: SmppTelemetry,
     written?: WrittenMarks,
+    private readonly expireClaimed?: ExpireClaimed,
   ) {
     this.marks = new BatchQueue<string, boolean>(async (ids) => {
       if (!written) return ids.map(() => true);
@@ -123,13 +139,17 @@ export class AccountDispatcher {
       }
       let parts: ClaimedPart[];
       const doneBefore = this.done;
+      const limit = Math.min(room, 200);
+      const bulkMin = this.bulkQuota(limit);
       try {
         parts = await this.store.claim(
           this.account.name,
-          Math.min(room, 200),
+          limit,
           this.settings.instanceId,
           this.settings.claimLeaseMs,
+          bulkMin,
         );
+        this.countBulk(parts, bulkMin);
         this.lookahead = Math.min(
           MAX_LOOKAHEAD,
           3 * (this.done - doneBefore),
@@ -160,18 +180,39 @@ export class AccountDispatcher {
     }
   }
 
+  /** Bulk parts this claim must take first, when bulk has a backlog. */
+  private bulkQuota(limit: number): number {
+    const share = this.account.lanes.bulkMinShare;
+    if (share <= 0) return 0;
+    // The epsilon: ten claims of 0.1 add up to 0.9999999999999999.
+    return Math.min(limit, Math.floor(this.bulkCredit + share * limit + 1e-9));
+  }
+
+  private countBulk(parts: readonly ClaimedPart[], bulkMin: number): void {
+    const share = this.account.lanes.bulkMinShare;
+    if (share <= 0) return;
+    const bulk = parts.reduce((n, p) => n + (p.priority === BULK_RANK ? 1 : 0), 0);
+    // Fewer bulk parts than asked for: bulk has no (due) backlog, nothing is owed to it.
+    if (bulk < bulkMin) this.bulkCredit = 0;
+    else
+      this.bulkCredit = Math.min(
+        MAX_BULK_CREDIT,
+        Math.max(0, this.bulkCredit + share * parts.length - bulk),
+      );
+  }
+
   private track(p: Promise<void>): void {
     this.settled.add(p);
     void p.finally(() => this.settled.delete(p));
   }
 
-  private async submit(part: ClaimedPart & { priority?: Lane }): Promise<void> {
+  private async submit(part: ClaimedPart): Promise<void> {
     this.inFlight++;
     let result: SubmitResult | undefined;
     let started: number | undefined;
     let session: BindSession | undefined;
     try {
-      session = await this.takeWindowSlot(part.priority ?? 'normal');
+      session = await this.takeWindowSlot(SMPP_PRIORITY_BY_RANK[part.priority] ?? 'normal');
       const mark = session ? await this.markWritten(part) : 'failed';
       if (!session || mark === 'failed') {
         // It never left: back to the queue as it was.
@@ -184,8 +225,11 @@ export class AccountDispatcher {
           account: part.account,
           outcome: { kind: 'submitted', smscMessageId: resp.messageId },
         };
+      } else if (part.expiresAt && (await this.expireUnsent(part))) {
+        // Its expires_at passed while it waited for a slot: ended expired, never sent.
       } else {
         // Recovery handed the part over (this replica looked dead): whoever claims it sends it.
+        // (Or cancel() took it: it is cancelled, and not sent.)
         this.takenBack++;
         if (this.takenBack === 1 || this.takenBack % 100 === 0) {
           this.logger.warn(
@@ -277,6 +321,23 @@ export class AccountDispatcher {
     if (n <= 0) this.handed.delete(session);
     else this.handed.set(session, n);
     this.handOutSlots();
+  }
+
+  /**
+   * A claimed part that was not marked because its expires_at passed: expired (with its event)
+   * if it still is this replica's. When that cannot be stored, the claim runs out and recovery
+   * re-queues the part (it was never written), where the expiry sweep ends it.
+   */
+  private async expireUnsent(part: ClaimedPart): Promise<boolean> {
+    if (!this.expireClaimed) return false;
+    try {
+      return (await this.expireClaimed([part.id])).has(part.id);
+    } catch (error) {
+      this.logger.warn(
+        `Cannot expire a part of "${this.account.name}" whose expiresAt passed (${(error as Error).message}); it is not sent, and the expiry sweep ends it after its claim`,
+      );
+      return true;
+    }
   }
 
   /** Stores written_at while the claim is still ours ('taken-back' if recovery took the part). */
@@ -381,7 +442,8 @@ function toRequest(part: ClaimedPart): SubmitSmRequest {
     dataCoding: part.dataCoding,
     esmClass: part.esmClass,
     registeredDelivery: part.registeredDelivery,
-    validityPeriod: part.validityPeriod ?? undefined,
+    // With an expiresAt: the time left (so the SMSC does not deliver it late either).
+    validityPeriod: validityForSubmit(part.validityPeriod, part.expiresAt),
     shortMessage: part.body,
     udh: part.udh ?? undefined,
     messagePayload: part.messagePayload ?? undefined,

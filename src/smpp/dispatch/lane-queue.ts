@@ -1,5 +1,7 @@
+import type { MessagePriority } from '../messages/send-options.js';
+
 /** A message's priority lane; the dispatcher serves higher lanes first. */
-export type Lane = 'high' | 'normal' | 'bulk';
+export type Lane = MessagePriority;
 
 const LANES: readonly Lane[] = ['high', 'normal', 'bulk'];
 

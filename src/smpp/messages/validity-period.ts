@@ -31,3 +31,33 @@ export function toSmppValidity(value: number | Date): string {
 
 /** Longest relative validity this format carries: 99 days. */
 export const MAX_VALIDITY_SECONDS = 99 * 86_400 + 23 * 3600 + 59 * 60 + 59;
+
+/**
+ * The validity_period of a submit_sm: with an expiresAt, the time left until it as a relative
+ * period (at least 1 s), or the configured validity when that ends sooner; else the configured one.
+ */
+export function validityForSubmit(
+  configured: string | null,
+  expiresAt: Date | null,
+  now = Date.now(),
+): string | undefined {
+  if (!expiresAt) return configured ?? undefined;
+  const left = Math.max(1, Math.floor((expiresAt.getTime() - now) / 1000));
+  const configuredLeft = configured === null ? null : secondsLeft(configured, now);
+  if (configuredLeft !== null && configuredLeft <= left) return configured ?? undefined;
+  return toSmppValidity(Math.min(left, MAX_VALIDITY_SECONDS));
+}
+
+/** Seconds until an SMPP time (relative or absolute) ends; null when it is not one. */
+export function secondsLeft(smppTime: string, now = Date.now()): number | null {
+  const m = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d)(\d{2})([+\-R])$/.exec(smppTime);
+  if (!m) return null;
+  const [yy, mo, dd, hh, mi, ss, tenths, quarters] = m.slice(1, 9).map(Number);
+  if (m[9] === 'R') {
+    // Years and months as 365 and 30 days: only ever compared against a few days.
+    return ((yy * 365 + mo * 30 + dd) * 24 + hh) * 3600 + mi * 60 + ss;
+  }
+  const offsetMs = (m[9] === '+' ? 1 : -1) * quarters * 15 * 60_000;
+  const utc = Date.UTC(2000 + yy, mo - 1, dd, hh, mi, ss, tenths * 100) - offsetMs;
+  return Math.floor((utc - now) / 1000);
+}

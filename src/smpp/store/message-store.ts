@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { SMPP_PRIORITY_BY_RANK } from '../entities/smpp-entity.types.js';
+import { SMPP_PRIORITY_BY_RANK, SMPP_PRIORITY_RANKS } from '../entities/smpp-entity.types.js';
 import type { MessageEncoding } from '../messages/encoding/segmenter.js';
 import type { SmppMessagePartView, SmppMessageView } from '../messages/message-view.js';
 import type { MessageStatus, PartStatus } from './message-status.js';
@@ -56,7 +56,13 @@ export interface ClaimedPart {
   dataCoding: number;
   registeredDelivery: number;
   validityPeriod: string | null;
+  /** The lane's rank (BULK_RANK for bulk). */
+  priority: number;
+  /** Not to be submitted after this (checked again right before the submit). */
+  expiresAt: Date | null;
 }
+
+export const BULK_RANK = SMPP_PRIORITY_RANKS.bulk;
 
 interface MessageRow {
   id: string;
@@ -222,27 +228,44 @@ export class MessageStore {
   /**
    * Claims up to `limit` due parts of an account for this process (FOR UPDATE SKIP LOCKED: two
    * processes never claim the same part) and moves them and their messages to `submitting`.
+   * Higher lanes first (priority rank, then next_attempt_at: one range of the claim index per
+   * lane); but first up to `bulkMin` bulk parts, the starvation guard (AccountDispatcher decides
+   * how many). A part whose expires_at passed is never claimed (the expiry sweep ends it).
    */
   async claim(
     account: string,
     limit: number,
     holder: string,
     leaseMs: number,
+    bulkMin = 0,
   ): Promise<ClaimedPart[]> {
     const claimed = await rows<Record<string, unknown>>(
       this.dataSource,
-      `WITH due AS (
+      `WITH bulk AS (
+         SELECT id FROM smpp_message_parts
+          WHERE status = 'queued' AND account = $1 AND priority = ${BULK_RANK} AND next_attempt_at <= now()
+            AND (expires_at IS NULL OR expires_at > now())
+          ORDER BY next_attempt_at
+          LIMIT $5
+          FOR UPDATE SKIP LOCKED
+       ), lanes AS (
+         -- Rows this statement locked in "bulk" are not skipped here: leave them out by id.
          SELECT id FROM smpp_message_parts
           WHERE status = 'queued' AND account = $1 AND next_attempt_at <= now()
-          ORDER BY next_attempt_at
-          LIMIT $2
+            AND (expires_at IS NULL OR expires_at > now())
+            AND id NOT IN (SELECT id FROM bulk)
+          ORDER BY priority, next_attempt_at
+          LIMIT GREATEST(0, $2::int - (SELECT count(*) FROM bulk)::int)
           FOR UPDATE SKIP LOCKED
+       ), due AS (
+         SELECT id FROM bulk UNION ALL SELECT id FROM lanes
        ), claimed AS (
          UPDATE smpp_message_parts p
             SET status = 'submitting', claimed_by = $3, claimed_until = now() + ($4::int * interval '1 millisecond'),
                 attempts = p.attempts + 1, written_at = NULL, updated_at = now()
            FROM due WHERE p.id = due.id
-         RETURNING p.id, p.message_id, p.account, p.seq, p.total, p.attempts, p.body, p.udh, p.esm_class, p.message_payload
+         RETURNING p.id, p.message_id, p.account, p.seq, p.total, p.attempts, p.body, p.udh, p.esm_class,
+                   p.message_payload, p.priority, p.expires_at
        ), touched AS (
          -- "IS TRUE" keeps the planner off the partial status index: with statistics that show few
          -- queued messages it would scan every queued message per claim (O(queue) per claim).
@@ -251,8 +274,8 @@ export class MessageStore {
        )
        SELECT c.*, m.destination, m.source, m.source_ton, m.source_npi, m.data_coding, m.registered_delivery, m.validity_period
          FROM claimed c JOIN smpp_messages m ON m.id = c.message_id
-        ORDER BY c.message_id, c.seq`,
-      [account, limit, holder, leaseMs],
+        ORDER BY c.priority, c.message_id, c.seq`,
+      [account, limit, holder, leaseMs, Math.max(0, Math.min(bulkMin, limit))],
     );
     return claimed.map((r) => ({
       id: r.id as string,
@@ -272,6 +295,8 @@ export class MessageStore {
       dataCoding: r.data_coding as number,
       registeredDelivery: r.registered_delivery as number,
       validityPeriod: (r.validity_period as string | null) ?? null,
+      priority: r.priority as number,
+      expiresAt: (r.expires_at as Date | null) ?? null,
     }));
   }
 
@@ -279,7 +304,8 @@ export class MessageStore {
   async hasDue(account: string): Promise<boolean> {
     const [row] = await rows<{ due: boolean }>(
       this.dataSource,
-      `SELECT EXISTS (SELECT 1 FROM smpp_message_parts WHERE status = 'queued' AND account = $1 AND next_attempt_at <= now()) AS due`,
+      `SELECT EXISTS (SELECT 1 FROM smpp_message_parts WHERE status = 'queued' AND account = $1 AND next_attempt_at <= now()
+                      AND (expires_at IS NULL OR expires_at > now())) AS due`,
       [account],
     );
     return row?.due ?? false;

@@ -7,6 +7,8 @@ import { rows } from './sql.js';
  * holder looked dead) is not marked, and must then not be sent. Recovery decides on the same
  * row, so of a mark and a recovery the second sees the first: a part can be marked and never
  * leave (it becomes `unknown`, honestly), but never leave unmarked (to be sent twice).
+ * A part whose expires_at passed is not marked either (it is expired instead, never sent), nor
+ * one cancelled meanwhile (no longer `submitting`).
  */
 export class WrittenMarks {
   constructor(private readonly dataSource: DataSource) {}
@@ -18,6 +20,7 @@ export class WrittenMarks {
       this.dataSource,
       `UPDATE smpp_message_parts SET written_at = now()
         WHERE id = ANY($1::uuid[]) AND status = 'submitting' AND claimed_by = $2
+          AND (expires_at IS NULL OR expires_at > now())
        RETURNING id`,
       [partIds, holder],
     );
