@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SmscSimulator } from '../../src/simulator/index.js';
+import { CommandStatus } from '../../src/smpp/index.js';
 import { eventually, http, startTestService, type TestService } from './support.js';
 
 interface MessageBody {
@@ -138,6 +139,41 @@ describe('reference service: priority, expiry, scheduling and cancel over HTTP',
     } finally {
       sim.setSubmitResponseDelay(0);
     }
+  });
+
+  it('ttlMs passes while no bind is up -> expired locally (no receipt), never sent', async () => {
+    const health = () => http(base, '/health', { apiKey: null });
+    sim.refuseBinds(CommandStatus.ESME_RBINDFAIL);
+    sim.dropAllConnections();
+    try {
+      await eventually(async () => (await health()).status === 503, 'the binds to be down');
+      const res = await post({
+        to: '+6591230009',
+        text: 'stale code',
+        priority: 'high',
+        ttlMs: 500,
+      });
+      expect(res.status).toBe(202);
+      const expired = await eventually(
+        async () => {
+          const r = await get(res.body.id);
+          return r.body.status === 'expired' ? r.body : null;
+        },
+        'the message to expire',
+        30_000,
+      );
+      expect(expired.parts).toEqual([
+        expect.objectContaining({ seq: 1, status: 'expired', smscMessageId: null }),
+      ]);
+      // Final before any bind came back: it cannot leave any more.
+      const late = await cancel(res.body.id);
+      expect(late.status).toBe(409);
+      expect(late.body.message).toContain('already ended expired');
+    } finally {
+      sim.refuseBinds(null);
+      await eventually(async () => (await health()).status === 200, 'the binds to be up', 30_000);
+    }
+    expect(sim.submits.some((x) => x.text === 'stale code')).toBe(false);
   });
 
   it('cancel: an unknown id -> 404, a malformed id -> 400', async () => {
