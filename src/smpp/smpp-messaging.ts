@@ -109,7 +109,12 @@ export class SmppMessaging implements OnModuleInit {
       this.telemetry,
     );
     this.cancelStore = new CancelStore(this.dataSource, this.store, recordEvents, eventOwner);
-    this.expiryStore = new ExpiryStore(this.dataSource, recordEvents, eventOwner);
+    this.expiryStore = new ExpiryStore(
+      this.dataSource,
+      recordEvents,
+      eventOwner,
+      accountScope(this.options.accounts).lockKey,
+    );
     this.sweeper = new TimeSweeper(
       this.options.accounts.map((a) => a.name),
       new ScheduleStore(this.dataSource, recordEvents, eventOwner),
@@ -188,6 +193,7 @@ export class SmppMessaging implements OnModuleInit {
           written,
           async (ids) => {
             const { expired, events } = await this.expiryStore.expireClaimed(
+              account.name,
               ids,
               this.binds.replicaId,
             );

@@ -95,12 +95,16 @@ describe('the hot queries use their indexes', () => {
     expect(await db.dataSource.query(sql, ['acct-7', 'parked-3'])).toHaveLength(1);
   });
 
-  it('claims due queued parts through ix_smpp_message_parts_claim', async () => {
+  it('claims due queued parts of an account, highest lane first, through ix_smpp_message_parts_claim_lanes', async () => {
     const sql = `SELECT id FROM smpp_message_parts
-                  WHERE status = 'queued' AND next_attempt_at <= now()
-                  ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED`;
-    const plan = await planOf(db.dataSource, sql, [50]);
-    expect(scans(plan)).toEqual(['Index Scan ix_smpp_message_parts_claim']);
+                  WHERE status = 'queued' AND account = $2 AND next_attempt_at <= now()
+                  ORDER BY priority, next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED`;
+    const plan = await planOf(db.dataSource, sql, [50, 'acct-7']);
+    // A handful of queued parts per account here: an index scan, or a bitmap scan of the same index.
+    expect(
+      scans(plan).filter((s) => s.endsWith(' ix_smpp_message_parts_claim_lanes')),
+    ).toHaveLength(1);
+    expect(scans(plan)).not.toContain('Seq Scan');
   });
 });
 

@@ -19,7 +19,11 @@ import { emptyCounts, RetentionRunner } from '../../src/smpp/retention/retention
 import { readStoreStats } from '../../src/smpp/retention/store-stats.js';
 import type { InboundDeliverSm } from '../../src/smpp/session/session.types.js';
 import { InboundStore } from '../../src/smpp/store/inbound-store.js';
+import { CancelStore } from '../../src/smpp/store/cancel-store.js';
+import { ExpiryStore } from '../../src/smpp/store/expiry-store.js';
 import { MessageStore } from '../../src/smpp/store/message-store.js';
+import { QueueDepth } from '../../src/smpp/store/queue-depth.js';
+import { ScheduleStore } from '../../src/smpp/store/schedule-store.js';
 import { ReceiptStore } from '../../src/smpp/store/receipt-store.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
@@ -158,6 +162,23 @@ describe(`hot query plans on a history of ${HISTORY} finished messages`, () => {
               CASE WHEN m.status = 'submitting' THEN now() - interval '1 minute' END
          FROM m`,
     );
+    // Lanes and time: queued parts in every lane (some past their expiry), scheduled ones (half due).
+    await db.dataSource.query(
+      `WITH m AS (
+         INSERT INTO smpp_messages (id, account, destination, source, source_ton, source_npi, text, encoding,
+                                    data_coding, status, parts_total, registered_delivery, priority, send_at, expires_at)
+         SELECT gen_random_uuid(), 'default', '6591234567', 'Brand', 5, 0, 'lane ' || g, 'gsm7', 0,
+                CASE WHEN g <= 60 THEN 'queued' ELSE 'scheduled' END, 1, 1, g % 3,
+                CASE WHEN g > 60 THEN now() + (g - 80) * interval '1 minute' END,
+                CASE WHEN g <= 10 THEN now() - interval '1 minute' WHEN g <= 30 THEN now() + interval '1 hour' END
+           FROM generate_series(1, 100) g
+         RETURNING id, status, priority, send_at, expires_at)
+       INSERT INTO smpp_message_parts (id, message_id, account, seq, total, status, body, esm_class, priority,
+                                       expires_at, next_attempt_at)
+       SELECT gen_random_uuid(), m.id, 'default', 1, 1, m.status, '\\x41', 0, m.priority, m.expires_at,
+              COALESCE(m.send_at, now())
+         FROM m`,
+    );
     await db.dataSource.query(
       `INSERT INTO smpp_receipts (id, account, smsc_message_id, stat, final, raw_text, tlvs, source_addr, destination_addr)
        SELECT gen_random_uuid(), 'default', 'PARKED' || g, 'DELIVRD', true, 'x', '{}', '1', '2'
@@ -202,10 +223,51 @@ describe(`hot query plans on a history of ${HISTORY} finished messages`, () => {
     expectIndex(
       await capture('claim', () => store.claim('default', 10, 'plans', 60_000)),
       'smpp_message_parts',
-      // The claim index, partial on queued parts (also as lanes split it).
-      /^ix_smpp_message_parts_claim/,
+      // The claim index, partial on queued parts, by account, lane and time.
+      'ix_smpp_message_parts_claim_lanes',
+    );
+    // With the bulk share: the bulk lane's range of the same index first.
+    expectIndex(
+      await capture('claim with bulk share', () => store.claim('default', 10, 'plans', 60_000, 3)),
+      'smpp_message_parts',
+      'ix_smpp_message_parts_claim_lanes',
     );
     await capture('hasDue', () => store.hasDue('default'));
+  });
+
+  it('due scheduled parts, the expiry sweep, cancel and the queue depth', async () => {
+    const schedule = new ScheduleStore(ds, () => true, null);
+    const promote = await capture('promote due', async () => {
+      const { moved } = await schedule.promoteDue('default', 500);
+      expect(moved).toBeGreaterThan(0);
+    });
+    expectIndex(promote, 'smpp_message_parts', 'ix_smpp_message_parts_scheduled');
+    expectIndex(
+      await capture('next due', () => schedule.nextDue('default')),
+      'smpp_message_parts',
+      'ix_smpp_message_parts_scheduled',
+    );
+    expectIndex(
+      await capture('expiry sweep', async () => {
+        const { expired } = await new ExpiryStore(ds, () => true, null).expireDue(500);
+        expect(expired).toBeGreaterThan(0);
+      }),
+      'smpp_message_parts',
+      'ix_smpp_message_parts_expiry',
+    );
+    const [scheduled]: Array<{ id: string }> = await ds.query(
+      `SELECT message_id AS id FROM smpp_message_parts WHERE status = 'scheduled' LIMIT 1`,
+    );
+    const cancel = await capture('cancel', () =>
+      new CancelStore(ds, new MessageStore(ds), () => true, null).cancel(scheduled.id),
+    );
+    expectIndex(cancel, 'smpp_message_parts', 'uq_smpp_message_parts_message_seq');
+    expectIndex(cancel, 'smpp_messages', 'pk_smpp_messages');
+    expectIndex(
+      await capture('queue depth', () => new QueueDepth(ds).admit('default', 1_000)),
+      'smpp_messages',
+      'ix_smpp_messages_status_pending',
+    );
   });
 
   it('lookup by clientRef and by id', async () => {

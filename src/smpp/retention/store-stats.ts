@@ -3,8 +3,8 @@ import type { RetentionTable } from './retention-steps.js';
 
 /** What the store holds, read cheaply (each figure an index lookup or a catalog estimate). */
 export interface SmppStoreStats {
-  /** Parts waiting for a bind (`queued`) or handed to one (`submitting`), per account. */
-  queue: Array<{ account: string; status: 'queued' | 'submitting'; parts: number }>;
+  /** Parts not yet final per account: `scheduled` (sendAt ahead), `queued` (waiting for a bind), `submitting` (handed to one). */
+  queue: Array<{ account: string; status: 'scheduled' | 'queued' | 'submitting'; parts: number }>;
   /** Events written and not yet dispatched to the listeners (dead letters excluded). */
   outboxBacklog: number;
   /** Age of the oldest undispatched event, seconds (null: none). */
@@ -38,9 +38,16 @@ export async function readStoreStats(
             to_regclass('smpp_quarantined_pdus') IS NOT NULL AS quarantine`,
   );
   const notDead = schema.dead ? ' AND dead_lettered_at IS NULL' : '';
-  const queue = await rows<{ account: string; status: 'queued' | 'submitting'; parts: number }>(
+  const queue = await rows<{
+    account: string;
+    status: 'scheduled' | 'queued' | 'submitting';
+    parts: number;
+  }>(
     db,
-    `SELECT account, 'queued' AS status, count(*)::int AS parts
+    `SELECT account, 'scheduled' AS status, count(*)::int AS parts
+       FROM smpp_message_parts WHERE status = 'scheduled' GROUP BY account
+     UNION ALL
+     SELECT account, 'queued', count(*)::int
        FROM smpp_message_parts WHERE status = 'queued' GROUP BY account
      UNION ALL
      SELECT account, 'submitting', count(*)::int
