@@ -11,6 +11,9 @@ export interface PriorityResult {
   otpP99: number;
   otpMax: number;
   otps: number;
+  /** send({ waitFor: 'submitted' }) resolving: the response stored and read back. */
+  confirmedP50: number;
+  confirmedP99: number;
   /** Bulk parts' share of the submits the simulator accepted while the OTPs flowed. */
   bulkShare: number;
   /** ESME_RTHROTTLED answers of the simulator over the whole phase. */
@@ -39,8 +42,8 @@ function collectGarbage(): void {
 /**
  * The paced set-up (4 binds x 50/s against the simulator's throttle, receipts flowing): `bulk`
  * messages of priority `bulk` are queued, then `otps` messages of priority `high`, one every
- * 100 ms. An OTP's wait is send() until the SMSC accepted it (waitFor 'submitted': it includes
- * storing the submit_sm_resp, so it is an upper bound of send() -> submit_sm_resp).
+ * 100 ms. An OTP's wait is send() until the simulator accepted its submit_sm (and answered it);
+ * also reported: until send({ waitFor: 'submitted' }) resolved (the response stored, read back).
  * The app runs in this process: RSS is sampled here.
  */
 export async function priorityPhase(
@@ -83,27 +86,32 @@ export async function priorityPhase(
     log(`priority: ${bulk} bulk messages queued in ${queueSeconds.toFixed(1)} s`);
 
     const a = await sim.stats();
-    const waits: number[] = [];
+    const confirmed: number[] = [];
+    const sentAt = new Map<string, number>();
     const pending: Promise<unknown>[] = [];
     const t0 = performance.now();
     for (let i = 0; i < otps; i++) {
       const wait = t0 + i * 100 - performance.now();
       if (wait >= 1) await new Promise((r) => setTimeout(r, wait));
+      const text = benchText('otp', i);
+      sentAt.set(text, Date.now());
       const t = performance.now();
       pending.push(
         app.smpp
           .send({
             to: destination(5_000_000 + i),
-            text: benchText('otp', i),
+            text,
             priority: 'high',
             waitFor: 'submitted',
             waitTimeoutMs: 120_000,
           })
-          .then(() => waits.push(performance.now() - t)),
+          .then(() => confirmed.push(performance.now() - t)),
       );
     }
     await Promise.all(pending);
     const b = await sim.stats();
+    // send() -> the simulator accepted it (it answers at once: submit_sm_resp), one clock (Date).
+    const waits = (await sim.submitTimes('[otp-')).map(([text, at]) => at - sentAt.get(text)!);
     const [left] = (await app.dataSource.query(
       `SELECT count(*)::int AS n FROM smpp_message_parts WHERE status = 'queued'`,
     )) as Array<{ n: number }>;
@@ -113,13 +121,16 @@ export async function priorityPhase(
     rssSeries.push(rssEnd / MB);
 
     waits.sort((x, y) => x - y);
-    const at = (q: number) => waits[Math.min(waits.length - 1, Math.floor(q * waits.length))];
+    confirmed.sort((x, y) => x - y);
+    const at = (q: number, of = waits) => of[Math.min(of.length - 1, Math.floor(q * of.length))];
     const accepted = b.submitsAccepted - a.submitsAccepted;
     return {
       otpP50: at(0.5),
       otpP99: at(0.99),
       otpMax: waits[waits.length - 1],
       otps: waits.length,
+      confirmedP50: at(0.5, confirmed),
+      confirmedP99: at(0.99, confirmed),
       bulkShare: accepted > 0 ? Math.max(0, accepted - otps) / accepted : 0,
       throttled: b.throttled,
       bulk,

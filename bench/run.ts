@@ -256,7 +256,7 @@ async function main(): Promise<void> {
       rows.push([
         `priority: ${p.otps} OTPs (1 per 100 ms) over ${p.bulk} bulk (4 binds x 50/s)`,
         `p50 ${s.otp_wait_p50_ms} ms, p99 ${s.otp_wait_p99_ms} ms`,
-        `send() -> submitted, max ${round(p.otpMax, 0)} ms (target p99 <= 1000); bulk share ${s.bulk_share_while_otp}, ${p.bulkLeft} bulk still queued; ESME_RTHROTTLED ${p.throttled}`,
+        `send() -> submit_sm_resp, max ${round(p.otpMax, 0)} ms (target p99 <= 1000); waitFor 'submitted' resolved p50 ${round(p.confirmedP50, 0)} ms, p99 ${round(p.confirmedP99, 0)} ms; bulk share ${s.bulk_share_while_otp}, ${p.bulkLeft} bulk still queued; ESME_RTHROTTLED ${p.throttled}`,
       ]);
       rows.push([
         'priority: app RSS start / end',
