@@ -71,7 +71,13 @@ export class AccountDispatcher {
   private readonly slotWaiters = new LaneQueue<(session: BindSession | undefined) => void>(
     SLOT_MAX_WAIT_MS,
   );
-  private slotRecheck?: NodeJS.Timeout;
+  private slotRecheck?: { timer: NodeJS.Timeout; at: number };
+  /**
+   * Parts given to each session that have not called its submit() yet (marking written_at): they
+   * will take a token. A part is given to a session only when a token is there for it, so parts
+   * wait for tokens here, by lane, not in the session's first-come-first-served queue.
+   */
+  private readonly reserved = new Map<BindSession, number>();
   private readonly marks: BatchQueue<string, boolean>;
   private takenBack = 0;
   /**
@@ -214,6 +220,7 @@ export class AccountDispatcher {
     try {
       session = await this.takeWindowSlot(SMPP_PRIORITY_BY_RANK[part.priority] ?? 'normal');
       const mark = session ? await this.markWritten(part) : 'failed';
+      if (session) this.unreserve(session);
       if (!session || mark === 'failed') {
         // It never left: back to the queue as it was.
         result = { partId: part.id, account: part.account, outcome: { kind: 'requeue' } };
@@ -284,36 +291,64 @@ export class AccountDispatcher {
         for (const resolve of this.slotWaiters.drain()) resolve(undefined);
         break;
       }
-      const best = this.freestSession(sessions);
+      const { best, slotFree } = this.freestSession(sessions);
       if (!best) {
-        // Woken by giveBack(); the recheck finds binds that came up meanwhile.
-        this.slotRecheck ??= setTimeout(() => {
-          this.slotRecheck = undefined;
-          this.handOutSlots();
-        }, WINDOW_RECHECK_MS);
+        // A free slot but no token: look again when the next token is due. No free slot:
+        // giveBack() wakes us; the recheck finds binds that came up meanwhile.
+        this.recheckSlotsIn(
+          slotFree
+            ? Math.max(5, Math.ceil(1000 / this.account.submitsPerSecond))
+            : WINDOW_RECHECK_MS,
+        );
         return;
       }
       this.handed.set(best, (this.handed.get(best) ?? 0) + 1);
+      this.reserved.set(best, (this.reserved.get(best) ?? 0) + 1);
       this.slotWaiters.shift()!(best);
     }
-    clearTimeout(this.slotRecheck);
+    if (this.slotRecheck) clearTimeout(this.slotRecheck.timer);
     this.slotRecheck = undefined;
   }
 
-  /** The session with the most free window slots (then tokens), undefined when all are full. */
-  private freestSession(sessions: BindSession[]): BindSession | undefined {
+  private recheckSlotsIn(ms: number): void {
+    const at = performance.now() + ms;
+    if (this.slotRecheck && this.slotRecheck.at <= at) return;
+    if (this.slotRecheck) clearTimeout(this.slotRecheck.timer);
+    const timer = setTimeout(() => {
+      this.slotRecheck = undefined;
+      this.handOutSlots();
+    }, ms);
+    this.slotRecheck = { timer, at };
+  }
+
+  /** The part given to `session` is about to call its submit() (and take its token), or never will. */
+  private unreserve(session: BindSession): void {
+    const n = (this.reserved.get(session) ?? 1) - 1;
+    if (n <= 0) this.reserved.delete(session);
+    else this.reserved.set(session, n);
+  }
+
+  /**
+   * The session with a free window slot and a token not promised to another part, the most free
+   * slots first; `slotFree` when some session has a slot but no token.
+   */
+  private freestSession(sessions: BindSession[]): { best?: BindSession; slotFree: boolean } {
     let best: BindSession | undefined;
     let bestScore = -Infinity;
+    let slotFree = false;
     for (const session of sessions) {
       const free = this.account.window - (this.handed.get(session) ?? 0);
       if (free <= 0) continue;
-      const score = free * 1000 + Math.min(session.tokensAvailable(), 999);
+      slotFree = true;
+      const tokens = session.tokensAvailable() - (this.reserved.get(session) ?? 0);
+      if (tokens < 1) continue;
+      const score = free * 1000 + Math.min(tokens, 999);
       if (score > bestScore) {
         best = session;
         bestScore = score;
       }
     }
-    return best;
+    return { best, slotFree };
   }
 
   private giveBack(session: BindSession): void {
