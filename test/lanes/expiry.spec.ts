@@ -10,6 +10,8 @@ import { secondsLeft, toSmppValidity } from '../../src/smpp/messages/validity-pe
 import { ExpiryStore } from '../../src/smpp/store/expiry-store.js';
 import { MessageStore } from '../../src/smpp/store/message-store.js';
 import { WrittenMarks } from '../../src/smpp/store/written-marks.js';
+import { ReceiptStore } from '../../src/smpp/store/receipt-store.js';
+import { parseReceipt } from '../../src/smpp/receipts/receipt-parser.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import {
   createSmppTestApp,
@@ -94,34 +96,7 @@ describe('expiry right before the submit (store)', () => {
 
   it('does not mark a claimed part whose expires_at passed, and expires it with its message', async () => {
     const store = new MessageStore(db.dataSource);
-    const id = randomUUID();
-    await store.insert([
-      {
-        id,
-        account: 'default',
-        destination: '6591400020',
-        source: 'TestBrand',
-        sourceTon: 5,
-        sourceNpi: 0,
-        text: 'two parts',
-        encoding: 'gsm7',
-        dataCoding: 0,
-        clientRef: null,
-        validityPeriod: null,
-        registeredDelivery: 1,
-        priority: 0,
-        sendAt: null,
-        expiresAt: new Date(Date.now() + 3_600_000),
-        parts: [1, 2].map((seq) => ({
-          id: randomUUID(),
-          seq,
-          body: Buffer.from('x'),
-          udh: null,
-          esmClass: 0x40,
-          messagePayload: null,
-        })),
-      },
-    ]);
+    const id = await insertTwoParts(store, '6591400020');
     const claimed = await store.claim('default', 10, 'me#1', 60_000);
     expect(claimed.map((p) => p.messageId)).toEqual([id, id]);
     // The hour passed while the parts waited for a window slot.
@@ -156,7 +131,96 @@ describe('expiry right before the submit (store)', () => {
     );
     expect(outbox.map((o) => o.name)).toEqual(['smpp.message.expired']);
   });
+
+  it('a message partly sent and partly expired ends expired, and stays so when the sent part fails later', async () => {
+    const store = new MessageStore(db.dataSource);
+    const id = await insertTwoParts(store, '6591400030');
+    const [first, second] = await store.claim('default', 10, 'me#1', 60_000);
+    const receipts = new ReceiptStore(db.dataSource, () => true);
+    await new WrittenMarks(db.dataSource).mark([first.id], 'me#1');
+    await receipts.recordSubmitResults([
+      {
+        partId: first.id,
+        account: 'default',
+        outcome: { kind: 'submitted', smscMessageId: 'SMSC-30' },
+      },
+    ]);
+    await db.dataSource.query(
+      `UPDATE smpp_message_parts SET expires_at = now() - interval '1 second' WHERE message_id = $1`,
+      [id],
+    );
+    const { events } = await new ExpiryStore(db.dataSource, () => true, null).expireClaimed(
+      'default',
+      [second.id],
+      'me#1',
+    );
+    expect(events.map((e) => [e.name, (e.payload as { partsSent?: number }).partsSent])).toEqual([
+      ['smpp.message.expired', 1],
+    ]);
+    expect((await store.get(id))?.parts.map((p) => p.status)).toEqual(['submitted', 'expired']);
+
+    // The part that left is undeliverable after all: the part records it, the message stays expired.
+    const text =
+      'id:SMSC-30 sub:001 dlvrd:000 submit date:2512011200 done date:2512011201 stat:UNDELIV err:001 text:x';
+    const deliver = {
+      sequenceNumber: 1,
+      sourceAddr: '6591400030',
+      sourceAddrTon: 1,
+      sourceAddrNpi: 1,
+      destinationAddr: 'TestBrand',
+      destAddrTon: 5,
+      destAddrNpi: 0,
+      esmClass: 0x04,
+      dataCoding: 0,
+      shortMessage: Buffer.from(text, 'latin1'),
+      tlvs: new Map<number, Buffer>(),
+    };
+    await receipts.recordReceipts([
+      {
+        id: randomUUID(),
+        account: 'default',
+        bindLabel: 'test#0',
+        parsed: parseReceipt(deliver)!,
+        deliver,
+      },
+    ]);
+    const view = await store.get(id);
+    expect(view?.status).toBe('expired');
+    expect(view?.parts.map((p) => p.status)).toEqual(['undeliverable', 'expired']);
+  });
 });
+
+async function insertTwoParts(store: MessageStore, destination: string): Promise<string> {
+  const id = randomUUID();
+  await store.insert([
+    {
+      id,
+      account: 'default',
+      destination,
+      source: 'TestBrand',
+      sourceTon: 5,
+      sourceNpi: 0,
+      text: 'two parts',
+      encoding: 'gsm7',
+      dataCoding: 0,
+      clientRef: null,
+      validityPeriod: null,
+      registeredDelivery: 1,
+      priority: 0,
+      sendAt: null,
+      expiresAt: new Date(Date.now() + 3_600_000),
+      parts: [1, 2].map((seq) => ({
+        id: randomUUID(),
+        seq,
+        body: Buffer.from('x'),
+        udh: null,
+        esmClass: 0x40,
+        messagePayload: null,
+      })),
+    },
+  ]);
+  return id;
+}
 
 async function eventuallyOne(t: SmppTestApp, name: string, id: string) {
   return eventually(() => {

@@ -12,6 +12,7 @@ import { errorReason } from '../receipts/error-reasons.js';
 import {
   aggregateStatus,
   FAILURE_STATUSES,
+  FINAL_STATUSES,
   type MessageStatus,
   type PartStatus,
 } from './message-status.js';
@@ -69,6 +70,9 @@ export async function refreshMessages(
   }> = [];
   const events: PendingEvent[] = [];
   for (const row of messages) {
+    // A message that ended stays as it ended (one final event): e.g. `expired` locally while an
+    // earlier part that left later gets an UNDELIV receipt (the part records it).
+    if (FINAL_STATUSES.has(row.status)) continue;
     const status = aggregateStatus(row.part_statuses);
     if (status === row.status) continue;
     const failedAt = row.part_statuses.findIndex((s) => FAILURE_STATUSES.has(s));
