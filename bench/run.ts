@@ -4,7 +4,8 @@
 //
 // Environment: DATABASE_URL (else embedded Postgres), BENCH_N (messages for raw and pipeline,
 // default 20000), BENCH_PACED_S (default 30), BENCH_PHASES (comma list of raw, pipeline, paced,
-// latency, memory, history; default all), BENCH_CPU_PROF (a folder: CPU profile of the pipeline
+// latency, memory, history, priority; default all), BENCH_PRIORITY_BULK (bulk messages queued
+// before the OTPs of the priority phase, default 50000), BENCH_CPU_PROF (a folder: CPU profile of the pipeline
 // phase), BENCH_DEBUG, BENCH_SQL (query timings of the pipeline phase), BENCH_HISTORY (finished
 // messages of the history phase, default 2000000; more for bigger runs), BENCH_HISTORY_OLD (share
 // of the history past retention, purged under load; default 0.125).
@@ -17,13 +18,15 @@ import { pipelineRates } from './pipeline.js';
 import { rawSubmitRate } from './raw.js';
 import { SimProcess } from './sim-control.js';
 import { historyPhase } from './history.js';
+import { priorityPhase } from './priority.js';
 import { benchText } from './texts.js';
 
 const N = Number(process.env.BENCH_N ?? 20_000);
 const PACED_S = Number(process.env.BENCH_PACED_S ?? 30);
 const PHASES = new Set(
-  (process.env.BENCH_PHASES ?? 'raw,pipeline,paced,latency,memory,history').split(','),
+  (process.env.BENCH_PHASES ?? 'raw,pipeline,paced,latency,memory,history,priority').split(','),
 );
+const PRIORITY_BULK = Number(process.env.BENCH_PRIORITY_BULK ?? 50_000);
 const HISTORY = Number(process.env.BENCH_HISTORY ?? 2_000_000);
 const HISTORY_OLD = Number(process.env.BENCH_HISTORY_OLD ?? 0.125);
 
@@ -47,6 +50,12 @@ interface Summary {
   db_mb_before_purge: number | null;
   db_mb_after_refill: number | null;
   send_p99_ms_before_purge: number | null;
+  otp_wait_p50_ms: number | null;
+  otp_wait_p99_ms: number | null;
+  bulk_share_while_otp: number | null;
+  priority_throttled: number | null;
+  rss_mb_start: number | null;
+  rss_mb_end: number | null;
 }
 
 const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;
@@ -75,6 +84,12 @@ async function main(): Promise<void> {
     db_mb_before_purge: null,
     db_mb_after_refill: null,
     send_p99_ms_before_purge: null,
+    otp_wait_p50_ms: null,
+    otp_wait_p99_ms: null,
+    bulk_share_while_otp: null,
+    priority_throttled: null,
+    rss_mb_start: null,
+    rss_mb_end: null,
   };
   const rows: Array<[string, string, string]> = [];
   let rawWithReceipts: number | undefined;
@@ -226,6 +241,27 @@ async function main(): Promise<void> {
         'database size: before purge / after purge + VACUUM / after refill',
         `${s.db_mb_before_purge} / ${round(pu.dbMbAfterPurge, 0)} / ${s.db_mb_after_refill} MB`,
         `refilled ${pu.refilledMessages} messages; growth ${round(((pu.dbMbAfterRefill - pu.dbMbBeforePurge) / pu.dbMbBeforePurge) * 100, 1)} %`,
+      ]);
+    }
+    if (PHASES.has('priority')) {
+      const p = await priorityPhase(server, PRIORITY_BULK, 200, log);
+      s.otp_wait_p50_ms = round(p.otpP50, 1);
+      s.otp_wait_p99_ms = round(p.otpP99, 1);
+      s.bulk_share_while_otp = round(p.bulkShare, 3);
+      s.priority_throttled = p.throttled;
+      // `throttled` counts every paced phase: it must stay 0.
+      s.throttled = (s.throttled ?? 0) + p.throttled;
+      s.rss_mb_start = round(p.rssStartMb, 1);
+      s.rss_mb_end = round(p.rssEndMb, 1);
+      rows.push([
+        `priority: ${p.otps} OTPs (1 per 100 ms) over ${p.bulk} bulk (4 binds x 50/s)`,
+        `p50 ${s.otp_wait_p50_ms} ms, p99 ${s.otp_wait_p99_ms} ms`,
+        `send() -> submit_sm_resp, max ${round(p.otpMax, 0)} ms (target p99 <= 1000); waitFor 'submitted' resolved p50 ${round(p.confirmedP50, 0)} ms, p99 ${round(p.confirmedP99, 0)} ms; bulk share ${s.bulk_share_while_otp}, ${p.bulkLeft} bulk still queued; ESME_RTHROTTLED ${p.throttled}`,
+      ]);
+      rows.push([
+        'priority: app RSS start / end',
+        `${s.rss_mb_start} MB / ${s.rss_mb_end} MB`,
+        `heap after GC ${round(p.heapStartMb)} / ${round(p.heapEndMb)} MB; bulk queued in ${round(p.queueSeconds, 0)} s; RSS every 5 s: ${p.rssSeries.map((r) => Math.round(r)).join(' ')}`,
       ]);
     }
   } finally {

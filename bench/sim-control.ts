@@ -71,6 +71,10 @@ export class SimProcess {
   duplicates(): Promise<number> {
     return this.send({ cmd: 'duplicates' });
   }
+  /** When the simulator accepted each submit whose text contains `marker`: [text, epoch ms]. */
+  submitTimes(marker: string): Promise<Array<[string, number]>> {
+    return this.send({ cmd: 'submitTimes', marker });
+  }
   setSubmitsPerSecond(limit: number): Promise<void> {
     return this.send({ cmd: 'setSubmitsPerSecond', limit });
   }

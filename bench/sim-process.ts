@@ -8,6 +8,7 @@ export type SimCommand =
   | { cmd: 'clearSubmits' }
   | { cmd: 'submitCount' }
   | { cmd: 'duplicates' }
+  | { cmd: 'submitTimes'; marker: string }
   | { cmd: 'setSubmitsPerSecond'; limit: number }
   | { cmd: 'refuseBinds'; status: number | null }
   | { cmd: 'elu' }
@@ -31,6 +32,11 @@ async function main(): Promise<void> {
         return sim.submitCount;
       case 'duplicates':
         return sim.duplicateSubmits().length;
+      case 'submitTimes':
+        // [text, epoch ms] of the accepted submits whose text contains the marker.
+        return sim.submits
+          .filter((s) => s.text.includes(c.marker))
+          .map((s) => [s.text, s.at.getTime()]);
       case 'setSubmitsPerSecond':
         return sim.setSubmitsPerSecond(c.limit);
       case 'refuseBinds':

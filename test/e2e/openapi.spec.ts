@@ -73,6 +73,7 @@ describe('OpenAPI document and /docs', () => {
         'post /messages',
         'post /messages/estimate',
         'get /messages/{id}',
+        'post /messages/{id}/cancel',
         'get /health',
       ]),
     );
@@ -96,10 +97,18 @@ describe('OpenAPI document and /docs', () => {
       'clientRef',
       'encoding',
       'smartEncoding',
+      'priority',
+      'expiresAt',
+      'ttlMs',
+      'sendAt',
     ]);
     expect(body.required).toEqual(['to', 'text']);
     expect(body.additionalProperties).toBe(false);
     expect(body.properties!.encoding.enum).toEqual(['auto', 'gsm7', 'ucs2', 'latin1']);
+    expect(body.properties!.priority.enum).toEqual(['high', 'normal', 'bulk']);
+    expect(body.properties!.sendAt).toMatchObject({ type: 'string', format: 'date-time' });
+    expect(body.properties!.expiresAt).toMatchObject({ type: 'string', format: 'date-time' });
+    expect(body.properties!.ttlMs.type).toBe('integer');
 
     for (const status of ['200', '202']) {
       const message = jsonSchema(op, status);
@@ -140,6 +149,14 @@ describe('OpenAPI document and /docs', () => {
     for (const status of ['400', '401', '413', '415', '429'])
       expect(jsonSchema(op, status).properties!.statusCode).toBeDefined();
     expect(op.security).toEqual([{ 'api-key': [] }]);
+  });
+
+  it('POST /messages/{id}/cancel: the message, 404 and 409', () => {
+    const op = spec.paths['/messages/{id}/cancel'].post;
+    expect(jsonSchema(op, '200').properties!.status).toBeDefined();
+    expect(jsonSchema(op, '200').properties!.priority.enum).toEqual(['high', 'normal', 'bulk']);
+    for (const status of ['400', '404', '409'])
+      expect(Object.keys(jsonSchema(op, status).properties!)).toContain('message');
   });
 
   it('GET /messages/{id} and /health: their answers', () => {

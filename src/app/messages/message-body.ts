@@ -38,6 +38,18 @@ const OBJECT_ONLY = {
     i.code === 'invalid_type' ? 'expected a JSON object' : undefined,
 };
 
+/** An ISO 8601 date-time with a zone (Z or an offset), e.g. "2026-12-01T09:30:00Z". */
+const dateTime = (description: string) =>
+  z.iso
+    .datetime({
+      offset: true,
+      error: (i) =>
+        typeof i.input === 'string'
+          ? 'expected an ISO 8601 date-time with a zone, e.g. "2026-12-01T09:30:00Z"'
+          : `expected an ISO 8601 date-time string, got ${describeType(i.input)}`,
+    })
+    .describe(description);
+
 /**
  * The body of POST /messages: its shape (an object, known fields, types). The content (number
  * format, sender, text length, encoding of the text) is checked by SmppService.send().
@@ -52,6 +64,28 @@ export const SendMessageBodySchema = z
       clientRef: string('your idempotency key: the same clientRef is sent once').optional(),
       encoding,
       smartEncoding,
+      priority: z
+        .enum(['high', 'normal', 'bulk'], {
+          error: () => "expected 'high', 'normal' or 'bulk'",
+        })
+        .optional()
+        .describe(
+          'the lane (default normal): high (one-time codes) goes before normal, normal before bulk',
+        ),
+      expiresAt: dateTime(
+        'not submitted after this time: the message ends expired (at most 7 days ahead; not with ttlMs)',
+      ).optional(),
+      ttlMs: z
+        .number({
+          error: (i) => `expected a number of milliseconds, got ${describeType(i.input)}`,
+        })
+        .int({ error: 'expected a whole number of milliseconds' })
+        .positive({ error: 'expected at least 1 ms' })
+        .optional()
+        .describe('expiresAt as milliseconds from now (not with expiresAt)'),
+      sendAt: dateTime(
+        'send at this time; until then the message is scheduled (at most 30 days ahead; a past time means now)',
+      ).optional(),
     },
     OBJECT_ONLY,
   )

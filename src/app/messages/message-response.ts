@@ -17,7 +17,11 @@ export const MessageResponseSchema = z
     account: z.string(),
     to: z.string().describe('the destination as stored (digits)'),
     from: z.string(),
-    status: z.string().describe('queued, submitted, delivered, failed, ...'),
+    status: z
+      .string()
+      .describe(
+        'scheduled, queued, submitting, submitted, delivered, undeliverable, expired, rejected, failed, unknown, cancelled',
+      ),
     encoding: z.string(),
     parts: z.array(
       z.object({
@@ -38,6 +42,9 @@ export const MessageResponseSchema = z
       .array(SmartReplacementSchema)
       .optional()
       .describe('what smart encoding replaced in the parts sent (the text stays as given)'),
+    priority: z.enum(['high', 'normal', 'bulk']),
+    sendAt: date().optional().describe('when it is scheduled for'),
+    expiresAt: date().optional().describe('no part is submitted after this'),
     createdAt: date(),
     submittedAt: date().optional(),
     doneAt: date().optional(),
@@ -75,6 +82,9 @@ export function toMessageResponse(m: SmppMessageView): MessageResponse {
     ...(m.errorReason !== null ? { errorReason: m.errorReason } : {}),
     ...(m.clientRef !== null ? { clientRef: m.clientRef } : {}),
     ...(m.smartReplacements.length > 0 ? { smartReplacements: m.smartReplacements } : {}),
+    priority: m.priority,
+    ...(m.sendAt ? { sendAt: iso(m.sendAt) } : {}),
+    ...(m.expiresAt ? { expiresAt: iso(m.expiresAt) } : {}),
     createdAt: iso(m.createdAt),
     ...(m.submittedAt ? { submittedAt: iso(m.submittedAt) } : {}),
     ...(m.doneAt ? { doneAt: iso(m.doneAt) } : {}),

@@ -114,4 +114,28 @@ export class MessagesController {
     if (!message) throw new NotFoundException(`No message with id ${id.slice(0, 40)}`);
     return toMessageResponse(message);
   }
+
+  /** 200 with the cancelled message; 404 when there is none; 409 once a part has left or it ended. */
+  @Post(':id/cancel')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Cancel a message not submitted yet (queued or scheduled): it ends cancelled',
+  })
+  @ApiParam({ name: 'id', description: 'the id POST /messages returned (a UUID)' })
+  @ApiResponse({
+    status: 200,
+    description: 'cancelled: status cancelled, nothing was or will be sent',
+    standardSchema: MessageResponseSchema,
+  })
+  @applyAll(
+    Errors(
+      [400, 'the id is not a UUID'],
+      [404, 'no such message'],
+      [409, 'a part has already left for the SMSC, or the message already ended: the reason'],
+    ),
+  )
+  @COMMON_ERRORS
+  async cancel(@Param('id') id: string): Promise<MessageResponse> {
+    return toMessageResponse(await this.smpp.cancel(id));
+  }
 }

@@ -10,17 +10,23 @@ import type { SubmitOutcome, SubmitResult } from '../store/part-rows.js';
 import type { WrittenMarks } from '../store/written-marks.js';
 import { CommandStatus } from '../protocol/command-status.js';
 import type { SmppTelemetry, SubmitObservation } from '../telemetry/smpp-telemetry.js';
+import { SMPP_PRIORITY_BY_RANK } from '../entities/smpp-entity.types.js';
 import { SmppBackpressureError } from '../errors.js';
 import { STORE_FAILED_STATUS } from '../store/message-state-writer.js';
 import { describeDatabaseError, isTransientDatabaseError } from '../store/transient-error.js';
 import { backoffDelay } from '../retry/backoff.js';
 import { STORE_RESULT_RETRY } from './store-result-retry.js';
+import { type Lane, LaneQueue } from './lane-queue.js';
 import { outcomeOfError } from './submit-outcome.js';
 
 /** Parts claimed beyond the binds' windows at most. */
 const MAX_LOOKAHEAD = 200;
-/** How often a part waiting for a window slot looks again, besides being woken (ms). */
+/** ... and at most what the binds' pace lets through in this long (ms): a claimed part waits little. */
+const LOOKAHEAD_MS = 500;
+/** How often parts waiting for a window slot look again, besides being woken (ms). */
 const WINDOW_RECHECK_MS = 250;
+/** A part waiting this long for a window slot goes next whatever its lane (starvation guard, ms). */
+const SLOT_MAX_WAIT_MS = 2_000;
 /** The most bulk credit (claims owed to bulk) carried from one claim to the next. */
 const MAX_BULK_CREDIT = 50;
 
@@ -64,7 +70,17 @@ export class AccountDispatcher {
   private readonly settled = new Set<Promise<void>>();
   /** Parts given to each session (marking, waiting for a token, or in flight): at most its window. */
   private readonly handed = new Map<BindSession, number>();
-  private readonly windowWaiters = new Set<() => void>();
+  /** Claimed parts waiting for a window slot: a higher lane takes the next free slot first. */
+  private readonly slotWaiters = new LaneQueue<(session: BindSession | undefined) => void>(
+    SLOT_MAX_WAIT_MS,
+  );
+  private slotRecheck?: { timer: NodeJS.Timeout; at: number };
+  /**
+   * Parts given to each session that have not called its submit() yet (marking written_at): they
+   * will take a token. A part is given to a session only when a token is there for it, so parts
+   * wait for tokens here, by lane, not in the session's first-come-first-served queue.
+   */
+  private readonly reserved = new Map<BindSession, number>();
   private readonly marks: BatchQueue<string, boolean>;
   private takenBack = 0;
   /**
@@ -111,7 +127,7 @@ export class AccountDispatcher {
     this.running = false;
     this.abort.abort();
     this.wake?.();
-    for (const wake of [...this.windowWaiters]) wake();
+    this.handOutSlots();
     await this.loop;
     await Promise.allSettled([...this.settled]);
   }
@@ -143,7 +159,16 @@ export class AccountDispatcher {
           bulkMin,
         );
         this.countBulk(parts, bulkMin);
-        this.lookahead = Math.min(MAX_LOOKAHEAD, 3 * (this.done - doneBefore));
+        this.lookahead = Math.min(
+          MAX_LOOKAHEAD,
+          3 * (this.done - doneBefore),
+          Math.ceil(
+            (this.account.submitsPerSecond *
+              this.binds.transmitters(this.account.name).length *
+              LOOKAHEAD_MS) /
+              1000,
+          ),
+        );
         if (idle)
           this.logger.log(`Database reachable again; dispatching for "${this.account.name}"`);
         idle = false;
@@ -196,8 +221,9 @@ export class AccountDispatcher {
     let started: number | undefined;
     let session: BindSession | undefined;
     try {
-      session = await this.takeWindowSlot();
+      session = await this.takeWindowSlot(SMPP_PRIORITY_BY_RANK[part.priority] ?? 'normal');
       const mark = session ? await this.markWritten(part) : 'failed';
+      if (session) this.unreserve(session);
       if (!session || mark === 'failed') {
         // It never left: back to the queue as it was.
         result = { partId: part.id, account: part.account, outcome: { kind: 'requeue' } };
@@ -279,51 +305,94 @@ export class AccountDispatcher {
 
   /**
    * A bound transmitter with a free window slot, counted as taken; undefined when the account has
-   * no bound transmitter (or the dispatcher stops): the part goes back to the queue.
+   * no bound transmitter (or the dispatcher stops): the part goes back to the queue. Parts wait
+   * by lane (see LaneQueue), so a high part claimed after many bulk parts takes the next slot.
    */
-  private async takeWindowSlot(): Promise<BindSession | undefined> {
-    for (;;) {
-      if (!this.running) return undefined;
-      const sessions = this.binds.transmitters(this.account.name);
-      if (sessions.length === 0) return undefined;
-      let best: BindSession | undefined;
-      let bestScore = -Infinity;
-      // Slots still held on sessions that closed or are draining (their results being stored)
-      // count too: the windows of the binds held now bound the parts written without a result.
-      let held = 0;
-      for (const n of this.handed.values()) held += n;
-      for (const session of held < sessions.length * this.account.window ? sessions : []) {
-        const free = this.account.window - (this.handed.get(session) ?? 0);
-        if (free <= 0) continue;
-        const score = free * 1000 + Math.min(session.tokensAvailable(), 999);
-        if (score > bestScore) {
-          best = session;
-          bestScore = score;
-        }
+  private takeWindowSlot(lane: Lane): Promise<BindSession | undefined> {
+    return new Promise((resolve) => {
+      this.slotWaiters.push(lane, resolve);
+      this.handOutSlots();
+    });
+  }
+
+  /** Gives free window slots to the waiting parts, in their lanes' order. */
+  private handOutSlots(): void {
+    while (this.slotWaiters.size > 0) {
+      const sessions = this.running ? this.binds.transmitters(this.account.name) : [];
+      if (sessions.length === 0) {
+        for (const resolve of this.slotWaiters.drain()) resolve(undefined);
+        break;
       }
-      if (best) {
-        this.handed.set(best, (this.handed.get(best) ?? 0) + 1);
-        return best;
+      const { best, slotFree } = this.freestSession(sessions);
+      if (!best) {
+        // A free slot but no token: look again when the next token is due. No free slot:
+        // giveBack() wakes us; the recheck finds binds that came up meanwhile.
+        this.recheckSlotsIn(
+          slotFree
+            ? Math.max(5, Math.ceil(1000 / this.account.submitsPerSecond))
+            : WINDOW_RECHECK_MS,
+        );
+        return;
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(wake, WINDOW_RECHECK_MS);
-        const waiters = this.windowWaiters;
-        function wake() {
-          clearTimeout(timer);
-          waiters.delete(wake);
-          resolve();
-        }
-        waiters.add(wake);
-      });
+      this.handed.set(best, (this.handed.get(best) ?? 0) + 1);
+      this.reserved.set(best, (this.reserved.get(best) ?? 0) + 1);
+      this.slotWaiters.shift()!(best);
     }
+    if (this.slotRecheck) clearTimeout(this.slotRecheck.timer);
+    this.slotRecheck = undefined;
+  }
+
+  private recheckSlotsIn(ms: number): void {
+    const at = performance.now() + ms;
+    if (this.slotRecheck && this.slotRecheck.at <= at) return;
+    if (this.slotRecheck) clearTimeout(this.slotRecheck.timer);
+    const timer = setTimeout(() => {
+      this.slotRecheck = undefined;
+      this.handOutSlots();
+    }, ms);
+    this.slotRecheck = { timer, at };
+  }
+
+  /** The part given to `session` is about to call its submit() (and take its token), or never will. */
+  private unreserve(session: BindSession): void {
+    const n = (this.reserved.get(session) ?? 1) - 1;
+    if (n <= 0) this.reserved.delete(session);
+    else this.reserved.set(session, n);
+  }
+
+  /**
+   * The session with a free window slot and a token not promised to another part, the most free
+   * slots first; `slotFree` when some session has a slot but no token.
+   */
+  private freestSession(sessions: BindSession[]): { best?: BindSession; slotFree: boolean } {
+    let best: BindSession | undefined;
+    let bestScore = -Infinity;
+    let slotFree = false;
+    // Slots still held on sessions that closed or are draining (their results being stored)
+    // count too: the windows of the binds held now bound the parts written without a result.
+    let held = 0;
+    for (const n of this.handed.values()) held += n;
+    if (held >= sessions.length * this.account.window) return { slotFree: false };
+    for (const session of sessions) {
+      const free = this.account.window - (this.handed.get(session) ?? 0);
+      if (free <= 0) continue;
+      slotFree = true;
+      const tokens = session.tokensAvailable() - (this.reserved.get(session) ?? 0);
+      if (tokens < 1) continue;
+      const score = free * 1000 + Math.min(tokens, 999);
+      if (score > bestScore) {
+        best = session;
+        bestScore = score;
+      }
+    }
+    return { best, slotFree };
   }
 
   private giveBack(session: BindSession): void {
     const n = (this.handed.get(session) ?? 1) - 1;
     if (n <= 0) this.handed.delete(session);
     else this.handed.set(session, n);
-    const [first] = this.windowWaiters;
-    first?.();
+    this.handOutSlots();
   }
 
   /**
@@ -403,6 +472,8 @@ export class AccountDispatcher {
   }
 
   private sleep(ms: number): Promise<void> {
+    // stop() during a claim: its wake found no sleep to end.
+    if (!this.running) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
