@@ -71,6 +71,7 @@ export {
   MessageFailedEvent,
   MessageSubmittedEvent,
   MessageUnknownEvent,
+  MessageUnknownResolvedEvent,
   ReceiptReceivedEvent,
 } from './events/message-events.js';
 

@@ -25,6 +25,7 @@ import {
   ReceiptStore,
   type SubmitResult,
 } from './store/receipt-store.js';
+import { UnknownResolver } from './store/unknown-resolver.js';
 
 /** Accounts configured on the same system_id and host share receipts (8x8 sends them to any bind). */
 function accountScope(accounts: readonly ResolvedAccount[]): AccountScope {
@@ -82,12 +83,17 @@ export class SmppMessaging implements OnModuleInit {
     this.store = new MessageStore(this.dataSource);
     this.queueDepth = new QueueDepth(this.dataSource);
     this.accountsByName = new Map(this.options.accounts.map((a) => [a.name, a]));
+    const scope = accountScope(this.options.accounts);
     this.receiptStore = new ReceiptStore(
       this.dataSource,
       recordEvents,
       this.telemetry,
-      accountScope(this.options.accounts),
+      scope,
       eventOwner,
+      new UnknownResolver({
+        siblings: scope.siblings,
+        clockSkewMs: (account) => this.accountsByName.get(account)?.receiptClockSkewMs ?? 0,
+      }),
     );
     this.outbox = new EventOutbox(
       this.dataSource,

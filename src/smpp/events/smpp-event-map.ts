@@ -6,6 +6,7 @@ import type {
   MessageFailedEvent,
   MessageSubmittedEvent,
   MessageUnknownEvent,
+  MessageUnknownResolvedEvent,
   ReceiptReceivedEvent,
 } from './message-events.js';
 import type { SmppEventName } from './smpp-events.js';
@@ -18,6 +19,7 @@ export interface SmppEventMap {
   'smpp.message.delivered': MessageDeliveredEvent;
   'smpp.message.failed': MessageFailedEvent;
   'smpp.message.unknown': MessageUnknownEvent;
+  'smpp.message.unknown-resolved': MessageUnknownResolvedEvent;
   'smpp.receipt.received': ReceiptReceivedEvent;
   'smpp.inbound.received': InboundReceivedEvent;
   'smpp.inbound.quarantined': InboundQuarantinedEvent;

@@ -7,6 +7,11 @@ export const SmppEvents = {
   MessageFailed: 'smpp.message.failed',
   /** A part's submit_sm left but its outcome is not known (no answer; never re-sent at-most-once). */
   MessageUnknown: 'smpp.message.unknown',
+  /**
+   * An `unknown` part was matched to a parked receipt by destination, text and submit date (no
+   * SMSC id was stored for it): it took the receipt's SMSC id and state.
+   */
+  MessageUnknownResolved: 'smpp.message.unknown-resolved',
   ReceiptReceived: 'smpp.receipt.received',
   InboundReceived: 'smpp.inbound.received',
   /** A deliver_sm that could never be stored was kept raw in smpp_quarantined_pdus and acknowledged. */

@@ -11,6 +11,7 @@ import { fitColumn, storableText } from '../messages/wire-values.js';
 import { refreshMessages, type PendingEvent } from './message-state-writer.js';
 import { canTransition, FINAL_STATUSES, type PartStatus } from './message-status.js';
 import { lockAccounts, rows, type SqlExecutor } from './sql.js';
+import { UnknownResolver } from './unknown-resolver.js';
 
 export interface IncomingReceipt {
   id: string;
@@ -82,6 +83,8 @@ export class ReceiptStore {
     private readonly scope: AccountScope = SELF_SCOPE,
     /** The replica that owns the first dispatch of the events written here (see writeOutbox). */
     private readonly eventOwner: string | null = null,
+    /** Matches receipts that found no SMSC id to `unknown` parts (see UnknownResolver). */
+    private readonly unknowns: UnknownResolver = new UnknownResolver({ siblings: scope.siblings }),
   ) {}
 
   async recordSubmitResults(results: readonly SubmitResult[]): Promise<PendingEvent[]> {
@@ -126,10 +129,15 @@ export class ReceiptStore {
       );
       const accepted = updated.filter((p) => p.status === 'submitted');
       const touched = new Set(updated.map((p) => p.message_id));
+      const resolved = await this.unknowns.forParts(
+        em,
+        updated.filter((p) => p.status === 'unknown').map((p) => p.id),
+      );
+      accepted.push(...resolved.parts);
       if (accepted.length > 0) await this.matchParked(em, accepted, touched, observed);
-      return this.finish(em, touched, []);
+      return this.finish(em, touched, resolved.events);
     });
-    this.observe(observed);
+    this.observe(observed, events);
     return events;
   }
 
@@ -188,14 +196,25 @@ export class ReceiptStore {
           }),
         };
       });
-      return this.finish(em, new Set(changes.matches.map((m) => m.part.message_id)), receiptEvents);
+      const touched = new Set(changes.matches.map((m) => m.part.message_id));
+      const resolved = await this.unknowns.forReceipts(
+        em,
+        receipts.filter((r) => !matchOf.has(r.id)).map((r) => r.id),
+      );
+      if (resolved.parts.length > 0) await this.matchParked(em, resolved.parts, touched, observed);
+      return this.finish(em, touched, [...receiptEvents, ...resolved.events]);
     });
-    this.observe(observed);
+    this.observe(observed, events);
     return events;
   }
 
-  private observe(observed: ReceiptObservation[]): void {
-    if (this.telemetry) for (const o of observed) this.telemetry.receipt(o);
+  private observe(observed: ReceiptObservation[], events: readonly PendingEvent[]): void {
+    if (!this.telemetry) return;
+    for (const o of observed) this.telemetry.receipt(o);
+    for (const e of events) {
+      if (e.name === SmppEvents.MessageUnknownResolved)
+        this.telemetry.unknownResolved({ account: (e.payload as { account: string }).account });
+    }
   }
 
   /**
@@ -211,7 +230,8 @@ export class ReceiptStore {
     requeue: boolean,
     replicas?: { self: string; deadAfterMs: number },
   ): Promise<{ parts: number; unsent: number; events: PendingEvent[] }> {
-    return this.dataSource.transaction(async (em) => {
+    const observed: ReceiptObservation[] = [];
+    const result = await this.dataSource.transaction(async (em) => {
       await lockAccounts(em, [this.scope.lockKey(account)]);
       const updated = await rows<{ id: string; message_id: string; status: string }>(
         em,
@@ -231,10 +251,18 @@ export class ReceiptStore {
          RETURNING p.id, p.message_id, p.status`,
         [account, requeue, replicas?.self ?? null, replicas?.deadAfterMs ?? 0],
       );
-      const events = await this.finish(em, new Set(updated.map((u) => u.message_id)), []);
+      const touched = new Set(updated.map((u) => u.message_id));
+      const resolved = await this.unknowns.forParts(
+        em,
+        updated.filter((u) => u.status === 'unknown').map((u) => u.id),
+      );
+      if (resolved.parts.length > 0) await this.matchParked(em, resolved.parts, touched, observed);
+      const events = await this.finish(em, touched, resolved.events);
       const unsent = updated.filter((u) => u.status === 'queued').length;
       return { parts: updated.length, unsent, events };
     });
+    this.observe(observed, result.events);
+    return result;
   }
 
   private async matchParked(
