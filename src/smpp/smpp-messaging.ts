@@ -19,12 +19,11 @@ import { type QuarantineInput, QuarantineStore } from './store/quarantine-store.
 import { WrittenMarks } from './store/written-marks.js';
 import type { PendingEvent } from './store/message-state-writer.js';
 import { type InsertOutcome, MessageStore, type NewMessage } from './store/message-store.js';
-import {
-  type AccountScope,
-  type IncomingReceipt,
-  ReceiptStore,
-  type SubmitResult,
-} from './store/receipt-store.js';
+import { ClaimRecovery } from './store/claim-recovery.js';
+import type { IncomingReceipt, SubmitResult } from './store/part-rows.js';
+import { type AccountScope, partWriteContext } from './store/part-write-context.js';
+import { ReceiptMatcher } from './store/receipt-matching.js';
+import { SubmitResultWriter } from './store/submit-results.js';
 import { UnknownResolver } from './store/unknown-resolver.js';
 
 /** Accounts configured on the same system_id and host share receipts (8x8 sends them to any bind). */
@@ -53,7 +52,9 @@ export class SmppMessaging implements OnModuleInit {
   private readonly logger = new Logger('SmppMessaging');
   store!: MessageStore;
   waiters!: SubmitWaiters;
-  private receiptStore!: ReceiptStore;
+  private submitResults!: SubmitResultWriter;
+  private receiptMatcher!: ReceiptMatcher;
+  private claimRecovery!: ClaimRecovery;
   private quarantineStore!: QuarantineStore;
   private outbox!: EventOutbox;
   private inserts!: BatchQueue<NewMessage, InsertOutcome>;
@@ -84,7 +85,7 @@ export class SmppMessaging implements OnModuleInit {
     this.queueDepth = new QueueDepth(this.dataSource);
     this.accountsByName = new Map(this.options.accounts.map((a) => [a.name, a]));
     const scope = accountScope(this.options.accounts);
-    this.receiptStore = new ReceiptStore(
+    const partWrites = partWriteContext(
       this.dataSource,
       recordEvents,
       this.telemetry,
@@ -95,6 +96,9 @@ export class SmppMessaging implements OnModuleInit {
         clockSkewMs: (account) => this.accountsByName.get(account)?.receiptClockSkewMs ?? 0,
       }),
     );
+    this.submitResults = new SubmitResultWriter(partWrites);
+    this.receiptMatcher = new ReceiptMatcher(partWrites);
+    this.claimRecovery = new ClaimRecovery(partWrites);
     this.outbox = new EventOutbox(
       this.dataSource,
       this.events,
@@ -115,7 +119,7 @@ export class SmppMessaging implements OnModuleInit {
     });
     this.results = new BatchQueue<SubmitResult, void>(
       async (items) => {
-        this.afterCommit(await this.receiptStore.recordSubmitResults(items));
+        this.afterCommit(await this.submitResults.recordSubmitResults(items));
         return items.map(() => undefined);
       },
       {
@@ -126,7 +130,7 @@ export class SmppMessaging implements OnModuleInit {
     );
     this.receipts = new BatchQueue<IncomingReceipt, void>(
       async (items) => {
-        this.afterCommit(await this.receiptStore.recordReceipts(items));
+        this.afterCommit(await this.receiptMatcher.recordReceipts(items));
         return items.map(() => undefined);
       },
       {
@@ -257,7 +261,7 @@ export class SmppMessaging implements OnModuleInit {
       const replicas =
         deadAfterMs === undefined ? undefined : { self: this.binds.replicaId, deadAfterMs };
       for (const account of this.options.accounts) {
-        const { parts, unsent, events } = await this.receiptStore.recoverExpiredClaims(
+        const { parts, unsent, events } = await this.claimRecovery.recoverExpiredClaims(
           account.name,
           account.delivery === 'at-least-once',
           replicas,

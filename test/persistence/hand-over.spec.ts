@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MessageStore } from '../../src/smpp/store/message-store.js';
-import { ReceiptStore } from '../../src/smpp/store/receipt-store.js';
+import { ClaimRecovery } from '../../src/smpp/store/claim-recovery.js';
+import { partWriteContext } from '../../src/smpp/store/part-write-context.js';
 import { WrittenMarks } from '../../src/smpp/store/written-marks.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
@@ -17,13 +18,13 @@ const SELF = 'replica-self#cccccccccccc';
 describe('hand-over of claimed parts', () => {
   let db: TestDatabase;
   let store: MessageStore;
-  let receipts: ReceiptStore;
+  let recovery: ClaimRecovery;
   let marks: WrittenMarks;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     store = new MessageStore(db.dataSource);
-    receipts = new ReceiptStore(db.dataSource, () => false);
+    recovery = new ClaimRecovery(partWriteContext(db.dataSource, () => false));
     marks = new WrittenMarks(db.dataSource);
   });
   afterAll(() => db?.drop());
@@ -80,7 +81,7 @@ describe('hand-over of claimed parts', () => {
         DEAD,
       ),
     ).toEqual(new Set(parts.slice(0, 3).map((p) => p.id)));
-    const result = await receipts.recoverExpiredClaims(ACCOUNT, false, {
+    const result = await recovery.recoverExpiredClaims(ACCOUNT, false, {
       self: SELF,
       deadAfterMs: 5_000,
     });
@@ -105,7 +106,7 @@ describe('hand-over of claimed parts', () => {
     await queue(4);
     const parts = await claimAs(DEAD, 4);
     await marks.mark([parts[0].id], DEAD);
-    await receipts.recoverExpiredClaims(ACCOUNT, true, { self: SELF, deadAfterMs: 5_000 });
+    await recovery.recoverExpiredClaims(ACCOUNT, true, { self: SELF, deadAfterMs: 5_000 });
     expect(await statuses()).toEqual({ queued: 4 });
   });
 
@@ -116,7 +117,7 @@ describe('hand-over of claimed parts', () => {
     await claimAs(SELF, 3);
     // A claim younger than the hand-over age (its holder may not have beaten yet).
     await store.claim(ACCOUNT, 3, DEAD, 120_000);
-    const result = await receipts.recoverExpiredClaims(ACCOUNT, false, {
+    const result = await recovery.recoverExpiredClaims(ACCOUNT, false, {
       self: SELF,
       deadAfterMs: 5_000,
     });
@@ -133,7 +134,7 @@ describe('hand-over of claimed parts', () => {
       `UPDATE smpp_message_parts SET claimed_until = now() - interval '1 second' WHERE claimed_by = $1`,
       [SELF],
     );
-    const result = await receipts.recoverExpiredClaims(ACCOUNT, false, {
+    const result = await recovery.recoverExpiredClaims(ACCOUNT, false, {
       self: SELF,
       deadAfterMs: 5_000,
     });
@@ -148,7 +149,7 @@ describe('hand-over of claimed parts', () => {
     // runs them in, a marked part is never re-queued and a re-queued part is never marked.
     const [marked] = await Promise.all([
       marks.mark([first.id, second.id], DEAD),
-      receipts.recoverExpiredClaims(ACCOUNT, false, { self: SELF, deadAfterMs: 5_000 }),
+      recovery.recoverExpiredClaims(ACCOUNT, false, { self: SELF, deadAfterMs: 5_000 }),
     ]);
     const rows = (await db.dataSource.query(
       `SELECT id, status, written_at IS NOT NULL AS written FROM smpp_message_parts`,

@@ -20,7 +20,10 @@ import { readStoreStats } from '../../src/smpp/retention/store-stats.js';
 import type { InboundDeliverSm } from '../../src/smpp/session/session.types.js';
 import { InboundStore } from '../../src/smpp/store/inbound-store.js';
 import { MessageStore } from '../../src/smpp/store/message-store.js';
-import { ReceiptStore } from '../../src/smpp/store/receipt-store.js';
+import { ClaimRecovery } from '../../src/smpp/store/claim-recovery.js';
+import { partWriteContext } from '../../src/smpp/store/part-write-context.js';
+import { ReceiptMatcher } from '../../src/smpp/store/receipt-matching.js';
+import { SubmitResultWriter } from '../../src/smpp/store/submit-results.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 /** Messages of history; each brings a part, a receipt and 3 events: 6 rows (300 000 by default). */
@@ -242,7 +245,7 @@ describe(`hot query plans on a history of ${HISTORY} finished messages`, () => {
   });
 
   it('a receipt matched by SMSC id and its other spellings, and parked when nobody knows it', async () => {
-    const receipts = new ReceiptStore(ds, () => true);
+    const receipts = new ReceiptMatcher(partWriteContext(ds, () => true));
     const [{ smsc_message_id: known }]: Array<{ smsc_message_id: string }> = await ds.query(
       `SELECT smsc_message_id FROM smpp_message_parts WHERE status = 'delivered' LIMIT 1`,
     );
@@ -266,12 +269,12 @@ describe(`hot query plans on a history of ${HISTORY} finished messages`, () => {
   });
 
   it('a submit result that finds its parked receipt', async () => {
-    const receipts = new ReceiptStore(ds, () => true);
+    const results = new SubmitResultWriter(partWriteContext(ds, () => true));
     const [part]: Array<{ id: string }> = await ds.query(
       `SELECT id FROM smpp_message_parts WHERE status = 'submitting' LIMIT 1`,
     );
     const plansOf = await capture('submit result + parked receipts', () =>
-      receipts.recordSubmitResults([
+      results.recordSubmitResults([
         {
           partId: part.id,
           account: 'default',
@@ -288,16 +291,16 @@ describe(`hot query plans on a history of ${HISTORY} finished messages`, () => {
   });
 
   it('recovery of parts claimed by a dead process', async () => {
-    const receipts = new ReceiptStore(ds, () => true);
+    const recovery = new ClaimRecovery(partWriteContext(ds, () => true));
     expectIndex(
-      await capture('recovery', () => receipts.recoverExpiredClaims('default', false)),
+      await capture('recovery', () => recovery.recoverExpiredClaims('default', false)),
       'smpp_message_parts',
       'ix_smpp_message_parts_recovery',
     );
   });
 
   it('a receipt that matches no SMSC id, tried against unknown parts', async () => {
-    const receipts = new ReceiptStore(ds, () => true);
+    const receipts = new ReceiptMatcher(partWriteContext(ds, () => true));
     const now = new Date();
     const date = now.toISOString().replace(/\D/g, '').slice(2, 12);
     const d = {
@@ -329,7 +332,9 @@ describe(`hot query plans on a history of ${HISTORY} finished messages`, () => {
   });
 
   it('parts becoming unknown, tried against parked receipts', async () => {
-    const receipts = new ReceiptStore(ds, () => true);
+    const context = partWriteContext(ds, () => true);
+    const receipts = new ReceiptMatcher(context);
+    const recovery = new ClaimRecovery(context);
     const [{ id }]: Array<{ id: string }> = await ds.query(
       `WITH m AS (
          INSERT INTO smpp_messages (id, account, destination, source, source_ton, source_npi, text, encoding,
@@ -360,7 +365,7 @@ describe(`hot query plans on a history of ${HISTORY} finished messages`, () => {
       },
     ]);
     const plansOf = await capture('unknown resolution (recovery)', () =>
-      receipts.recoverExpiredClaims('default', false),
+      recovery.recoverExpiredClaims('default', false),
     );
     expectIndex(plansOf, 'smpp_receipts', [
       'ix_smpp_receipts_parked_source',

@@ -4,7 +4,13 @@ import { encodeGsm7 } from '../../src/smpp/messages/encoding/gsm7.js';
 import { encodeUcs2 } from '../../src/smpp/messages/encoding/ucs2.js';
 import { parseReceipt } from '../../src/smpp/receipts/receipt-parser.js';
 import type { InboundDeliverSm } from '../../src/smpp/session/session.types.js';
-import type { IncomingReceipt } from '../../src/smpp/store/receipt-store.js';
+import type { DataSource } from 'typeorm';
+import { ClaimRecovery } from '../../src/smpp/store/claim-recovery.js';
+import type { IncomingReceipt } from '../../src/smpp/store/part-rows.js';
+import { type AccountScope, partWriteContext } from '../../src/smpp/store/part-write-context.js';
+import { ReceiptMatcher } from '../../src/smpp/store/receipt-matching.js';
+import { SubmitResultWriter } from '../../src/smpp/store/submit-results.js';
+import type { SmppTelemetry } from '../../src/smpp/telemetry/smpp-telemetry.js';
 import type { TestDatabase } from '../support/database.js';
 
 export const ACCOUNT = 'acct';
@@ -127,3 +133,22 @@ export async function outboxCount(db: TestDatabase, name: string): Promise<numbe
   )) as Array<{ n: number }>;
   return row.n;
 }
+
+/** The three writers of part outcomes over one context, as SmppMessaging composes them. */
+export function partStores(
+  dataSource: DataSource,
+  recordEvents: () => boolean,
+  telemetry?: SmppTelemetry,
+  scope?: AccountScope,
+) {
+  const context = partWriteContext(dataSource, recordEvents, telemetry, scope);
+  const results = new SubmitResultWriter(context);
+  const receipts = new ReceiptMatcher(context);
+  const recovery = new ClaimRecovery(context);
+  return {
+    recordSubmitResults: results.recordSubmitResults.bind(results),
+    recordReceipts: receipts.recordReceipts.bind(receipts),
+    recoverExpiredClaims: recovery.recoverExpiredClaims.bind(recovery),
+  };
+}
+export type PartStores = ReturnType<typeof partStores>;

@@ -8,25 +8,32 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SmppEvents } from '../../src/smpp/events/smpp-events.js';
-import type { ReceiptStore as ReceiptStoreType } from '../../src/smpp/store/receipt-store.js';
-import { ReceiptStore } from '../../src/smpp/store/receipt-store.js';
 import { SmppTelemetry } from '../../src/smpp/telemetry/smpp-telemetry.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { ACCOUNT, outboxCount, parkedCount, partState, receipt, writtenPart } from './support.js';
+import {
+  ACCOUNT,
+  outboxCount,
+  parkedCount,
+  partState,
+  partStores,
+  type PartStores,
+  receipt,
+  writtenPart,
+} from './support.js';
 
 const TO = '6591234567';
 const RESOLVED = SmppEvents.MessageUnknownResolved;
 
 describe('resolving unknown parts from receipts', () => {
   let db: TestDatabase;
-  let store: ReceiptStoreType;
+  let store: PartStores;
   const resolvedSeen: string[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase();
     const telemetry = new SmppTelemetry();
     telemetry.on('unknownResolved', (o) => resolvedSeen.push(o.account));
-    store = new ReceiptStore(db.dataSource, () => true, telemetry);
+    store = partStores(db.dataSource, () => true, telemetry);
   });
   afterAll(() => db?.drop());
   beforeEach(async () => {
@@ -236,7 +243,7 @@ describe('resolving unknown parts from receipts', () => {
   });
 
   it('a receipt on a sibling account of the same system_id resolves the part', async () => {
-    const scoped = new ReceiptStore(db.dataSource, () => true, undefined, {
+    const scoped = partStores(db.dataSource, () => true, undefined, {
       siblings: () => [ACCOUNT, 'sibling'],
       lockKey: () => 'sys@host',
     });
@@ -253,7 +260,7 @@ describe('resolving unknown parts from receipts', () => {
     const ds2 = new DataSource({ ...db.dataSource.options, poolSize: 4 } as DataSourceOptions);
     await ds2.initialize();
     try {
-      const replica = new ReceiptStore(ds2, () => true);
+      const replica = partStores(ds2, () => true);
       for (let round = 0; round < 5; round++) {
         const text = `Race ${round} ${randomUUID().slice(0, 6)}`;
         const part = await writtenPart(db, { to: TO, text });

@@ -5,7 +5,7 @@ import type { ResolvedAccount } from '../config/resolved-options.js';
 import type { SubmitSmRequest } from '../session/session.types.js';
 import { BatchQueue } from '../store/batch-queue.js';
 import type { ClaimedPart, MessageStore } from '../store/message-store.js';
-import type { SubmitOutcome, SubmitResult } from '../store/receipt-store.js';
+import type { SubmitOutcome, SubmitResult } from '../store/part-rows.js';
 import type { WrittenMarks } from '../store/written-marks.js';
 import { CommandStatus } from '../protocol/command-status.js';
 import type { SmppTelemetry, SubmitObservation } from '../telemetry/smpp-telemetry.js';

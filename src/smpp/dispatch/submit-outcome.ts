@@ -6,7 +6,7 @@ import {
 } from '../errors.js';
 import { CommandStatus, commandStatusName, isTemporaryStatus } from '../protocol/command-status.js';
 import { backoffDelay, type BackoffPolicy } from '../retry/backoff.js';
-import type { SubmitOutcome } from '../store/receipt-store.js';
+import type { SubmitOutcome } from '../store/part-rows.js';
 
 export interface OutcomePolicy {
   /** Attempts (submit_sm sent) so far, this one included. */

@@ -9,7 +9,7 @@ import type { InboundDeliverSm } from '../session/session.types.js';
 import type { BatchQueue } from '../store/batch-queue.js';
 import type { InboundStore } from '../store/inbound-store.js';
 import type { QuarantineStore } from '../store/quarantine-store.js';
-import type { IncomingReceipt } from '../store/receipt-store.js';
+import type { IncomingReceipt } from '../store/part-rows.js';
 import { describeDatabaseError, isTransientDatabaseError } from '../store/transient-error.js';
 import {
   isDeliveryReceipt,
