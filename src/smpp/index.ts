@@ -35,7 +35,7 @@ export type { EncodingChoice, MessageEncoding } from './messages/encoding/segmen
 
 // What the service returns
 export type { SmppMessagePartView, SmppMessageView } from './messages/message-view.js';
-export type { MessageStatus, PartStatus } from './store/message-status.js';
+export type { MessageStatus, PartStatus } from './messages/message-status.js';
 export type {
   AccountBindStatus,
   BindSlotState,

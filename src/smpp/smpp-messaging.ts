@@ -6,10 +6,11 @@ import type { ResolvedAccount } from './config/resolved-options.js';
 import { AccountDispatcher } from './dispatch/account-dispatcher.js';
 import { SubmitWaiters } from './dispatch/submit-waiters.js';
 import { QueueFullError, SmppConfigError } from './errors.js';
-import { DEFAULT_EVENT_RETRY, EventOutbox } from './events/event-outbox.js';
+import { DEFAULT_EVENT_RETRY, EventOutbox } from './store/outbox/event-outbox.js';
 import { SmppEventPublisher } from './events/smpp-event-publisher.js';
 import { SmppEvents } from './events/smpp-events.js';
-import { DeliverRouter } from './receipts/deliver-router.js';
+import { DeliverRouter } from './inbound/deliver-router.js';
+import { InboundWriter } from './inbound/inbound-writer.js';
 import { SMPP_DATA_SOURCE, SMPP_OPTIONS } from './smpp.constants.js';
 import { SmppTelemetry } from './telemetry/smpp-telemetry.js';
 import { BatchQueue } from './store/batch-queue.js';
@@ -55,7 +56,7 @@ export class SmppMessaging implements OnModuleInit {
   private submitResults!: SubmitResultWriter;
   private receiptMatcher!: ReceiptMatcher;
   private claimRecovery!: ClaimRecovery;
-  private quarantineStore!: QuarantineStore;
+  private inboundWriter!: InboundWriter;
   private outbox!: EventOutbox;
   private inserts!: BatchQueue<NewMessage, InsertOutcome>;
   private results!: BatchQueue<SubmitResult, void>;
@@ -139,20 +140,19 @@ export class SmppMessaging implements OnModuleInit {
         describe: (r) => `receipt ${r.id} of "${r.account}"`,
       },
     );
-    this.quarantineStore = new QuarantineStore(
-      this.dataSource,
-      recordEvents,
-      this.options.limits.maxQuarantined,
-      this.telemetry,
-      eventOwner,
-    );
-    const router = new DeliverRouter(
+    this.inboundWriter = new InboundWriter(
       this.receipts,
       new InboundStore(this.dataSource, recordEvents, eventOwner),
       this.outbox,
-      this.quarantineStore,
-      this.options.limits.maxDeliversInFlight,
+      new QuarantineStore(
+        this.dataSource,
+        recordEvents,
+        this.options.limits.maxQuarantined,
+        this.telemetry,
+        eventOwner,
+      ),
     );
+    const router = new DeliverRouter(this.inboundWriter, this.options.limits.maxDeliversInFlight);
     this.binds.setDeliverHandler(
       (context, deliver) => router.handle(context, deliver),
       (context, raw, error) => router.handleMalformed(context, raw, error),
@@ -232,8 +232,7 @@ export class SmppMessaging implements OnModuleInit {
    * `smpp.inbound.quarantined` event and a telemetry observation. Resolves once it is stored.
    */
   async quarantine(input: QuarantineInput): Promise<void> {
-    const { events } = await this.quarantineStore.quarantine(input);
-    void this.outbox.publish(events);
+    await this.inboundWriter.quarantine(input);
   }
 
   notifyQueued(account: string): void {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SmscSimulator, SmscSimulatorOptions } from '../../src/simulator/index.js';
 import { MessageStoreError } from '../../src/smpp/errors.js';
-import { DISPATCH_LEASE_MS } from '../../src/smpp/events/outbox-queries.js';
+import { DISPATCH_LEASE_MS } from '../../src/smpp/store/outbox/outbox-queries.js';
 import { createTestDatabase } from '../support/database.js';
 import {
   createSmppTestApp,

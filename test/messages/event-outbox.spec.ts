@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SmscSimulator } from '../../src/simulator/index.js';
-import { claimDue, renewOwn } from '../../src/smpp/events/outbox-queries.js';
+import { claimDue, renewOwn } from '../../src/smpp/store/outbox/outbox-queries.js';
 import { SmppEvents } from '../../src/smpp/events/smpp-events.js';
 import {
   SmppTelemetry,

@@ -88,6 +88,11 @@ describe('receipts: any bind, early, duplicated, intermediate', () => {
       [done.parts[0].smscMessageId],
     );
     expect(receipt.matched_at).toBeTruthy();
+    // The event is published after the commit that made the message delivered.
+    await eventually(
+      () => eventsFor(t, sent.id, 'smpp.message.delivered').length > 0,
+      'delivered event',
+    );
     expect(eventsFor(t, sent.id, 'smpp.message.delivered')).toHaveLength(1);
   });
 
@@ -103,7 +108,11 @@ describe('receipts: any bind, early, duplicated, intermediate', () => {
       return r.length === 2 ? r : null;
     }, 'both receipts stored');
     expect(receipts.map((r) => r.duplicate)).toEqual([false, true]);
-    await new Promise((r) => setTimeout(r, 100));
+    // The duplicate's transaction changed no message, so it wrote no event of its own.
+    await eventually(
+      () => eventsFor(t, sent.id, 'smpp.message.delivered').length > 0,
+      'delivered event',
+    );
     expect(eventsFor(t, sent.id, 'smpp.message.delivered')).toHaveLength(1);
   });
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
 import { generateHistory } from '../../bench/history-data.js';
 import { SMPP_ENTITIES } from '../../src/smpp/entities/index.js';
-import { DEFAULT_EVENT_RETRY, EventOutbox } from '../../src/smpp/events/event-outbox.js';
+import { DEFAULT_EVENT_RETRY, EventOutbox } from '../../src/smpp/store/outbox/event-outbox.js';
 import type { SmppEventPublisher } from '../../src/smpp/events/smpp-event-publisher.js';
 import { parseReceipt } from '../../src/smpp/receipts/receipt-parser.js';
 import { resolveRetention } from '../../src/smpp/retention/retention-options.js';

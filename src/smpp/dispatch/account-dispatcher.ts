@@ -12,6 +12,8 @@ import type { SmppTelemetry, SubmitObservation } from '../telemetry/smpp-telemet
 import { SmppBackpressureError } from '../errors.js';
 import { STORE_FAILED_STATUS } from '../store/message-state-writer.js';
 import { describeDatabaseError, isTransientDatabaseError } from '../store/transient-error.js';
+import { backoffDelay } from '../retry/backoff.js';
+import { STORE_RESULT_RETRY } from './store-result-retry.js';
 import { outcomeOfError } from './submit-outcome.js';
 
 /** Parts claimed beyond the binds' windows at most. */
@@ -280,7 +282,7 @@ export class AccountDispatcher {
           );
         if (!this.running && attempt >= 5) break;
         if (attempt < maxAttempts)
-          await new Promise((r) => setTimeout(r, Math.min(5000, 200 * attempt)));
+          await new Promise((r) => setTimeout(r, backoffDelay(STORE_RESULT_RETRY, attempt)));
       }
     }
     this.telemetry?.storeGiveUp({ account: this.account.name, what: 'submit-result' });

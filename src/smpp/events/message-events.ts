@@ -1,4 +1,4 @@
-import type { MessageStatus } from '../store/message-status.js';
+import type { MessageStatus } from '../messages/message-status.js';
 
 /**
  * Payloads of the message, receipt and inbound events. Each carries `eventId`, stable across

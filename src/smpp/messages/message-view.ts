@@ -1,5 +1,5 @@
 import type { MessageEncoding } from './encoding/segmenter.js';
-import type { MessageStatus, PartStatus } from '../store/message-status.js';
+import type { MessageStatus, PartStatus } from './message-status.js';
 
 export interface SmppMessagePartView {
   seq: number;

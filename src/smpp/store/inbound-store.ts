@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { writeOutbox } from '../events/event-outbox.js';
+import { writeOutbox } from './outbox/outbox-queries.js';
 import { InboundReceivedEvent } from '../events/message-events.js';
 import { SmppEvents } from '../events/smpp-events.js';
 import { decodeText } from '../messages/encoding/data-coding.js';

@@ -13,7 +13,7 @@ import {
   FAILURE_STATUSES,
   type MessageStatus,
   type PartStatus,
-} from './message-status.js';
+} from '../messages/message-status.js';
 import { rows, type SqlExecutor } from './sql.js';
 
 export interface PendingEvent {

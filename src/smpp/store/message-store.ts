@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { MessageEncoding } from '../messages/encoding/segmenter.js';
 import type { SmppMessagePartView, SmppMessageView } from '../messages/message-view.js';
-import type { MessageStatus, PartStatus } from './message-status.js';
+import type { MessageStatus, PartStatus } from '../messages/message-status.js';
 import { rows, type SqlExecutor } from './sql.js';
 
 /** A message ready to be stored: validated, encoded and split. */

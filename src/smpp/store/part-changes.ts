@@ -1,5 +1,5 @@
 import { partStateOfStat } from '../receipts/receipt-state.js';
-import { canTransition, FINAL_STATUSES, type PartStatus } from './message-status.js';
+import { canTransition, FINAL_STATUSES, type PartStatus } from '../messages/message-status.js';
 import type { PartRow, ReceiptFacts } from './part-rows.js';
 import type { SqlExecutor } from './sql.js';
 

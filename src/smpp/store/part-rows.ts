@@ -1,6 +1,6 @@
 import type { ParsedReceipt } from '../receipts/receipt-parser.js';
 import type { InboundDeliverSm } from '../session/session.types.js';
-import type { PartStatus } from './message-status.js';
+import type { PartStatus } from '../messages/message-status.js';
 
 /** A receipt as it came off a bind, on its way to smpp_receipts. */
 export interface IncomingReceipt {

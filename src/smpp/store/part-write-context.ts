@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { writeOutbox } from '../events/event-outbox.js';
 import { SmppEvents } from '../events/smpp-events.js';
+import { writeOutbox } from './outbox/outbox-queries.js';
 import type { ReceiptObservation, SmppTelemetry } from '../telemetry/smpp-telemetry.js';
 import { refreshMessages, type PendingEvent } from './message-state-writer.js';
 import type { SqlExecutor } from './sql.js';

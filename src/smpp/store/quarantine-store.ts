@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { writeOutbox } from '../events/event-outbox.js';
+import { writeOutbox } from './outbox/outbox-queries.js';
 import { InboundQuarantinedEvent } from '../events/message-events.js';
 import { SmppEvents } from '../events/smpp-events.js';
 import { fitColumn } from '../messages/wire-values.js';

@@ -1,6 +1,7 @@
-import { rows, type SqlExecutor } from '../store/sql.js';
-import type { PendingEvent } from '../store/message-state-writer.js';
-import type { SmppEventName } from './smpp-events.js';
+import type { SmppEventName } from '../../events/smpp-events.js';
+import { backoffDelay, type BackoffPolicy } from '../../retry/backoff.js';
+import type { PendingEvent } from '../message-state-writer.js';
+import { rows, type SqlExecutor } from '../sql.js';
 
 /** How long a writer (or a process that took an event over) owns its dispatch, ms. */
 export const DISPATCH_LEASE_MS = 30_000;
@@ -32,6 +33,27 @@ export interface RetryPolicy {
   /** Delay after the first failure, doubled after each further one, ms. */
   initialDelayMs: number;
   maxDelayMs: number;
+}
+
+/** Failed dispatches with a delay of their own; later ones take the last (by then the maximum). */
+const RETRY_DELAY_STEPS = 32;
+
+/**
+ * The delay after the 1st, 2nd, ... failed dispatch (backoffDelay: doubling from initialDelayMs,
+ * capped at maxDelayMs, ±25 % spread), as recordFailures takes them.
+ */
+export function eventRetryDelays(
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): number[] {
+  const backoff: BackoffPolicy = {
+    initialDelayMs: policy.initialDelayMs,
+    maxDelayMs: policy.maxDelayMs,
+    multiplier: 2,
+    jitter: 0.25,
+  };
+  const steps = Math.max(1, Math.min(policy.maxAttempts, RETRY_DELAY_STEPS));
+  return Array.from({ length: steps }, (_, i) => backoffDelay(backoff, i + 1, random));
 }
 
 /** The message an event is about, if any (its ordering key). */
@@ -180,8 +202,8 @@ export async function holdForOrder(
 }
 
 /**
- * Records failed dispatches: one more attempt, the error, the next attempt after an exponential
- * backoff (with jitter), or dead-lettered once the attempts ran out.
+ * Records failed dispatches: one more attempt, the error, the next attempt after the backoff of
+ * eventRetryDelays, or dead-lettered once the attempts ran out.
  */
 export function recordFailures(
   db: SqlExecutor,
@@ -195,8 +217,7 @@ export function recordFailures(
     `WITH f AS (
        SELECT o.id,
               o.attempts + 1 >= $4 AS dead,
-              round(least($6::float8, $5::float8 * power(2, least(o.attempts, 30)))
-                    * (0.75 + random() / 2))::int AS delay_ms
+              ($5::int[])[least(o.attempts + 1, cardinality($5::int[]))] AS delay_ms
          FROM smpp_outbox_events o
          JOIN unnest($1::uuid[]) AS v(id) ON v.id = o.id
         WHERE o.dispatched_at IS NULL)
@@ -205,7 +226,7 @@ export function recordFailures(
             last_error = left(v.error, ${LAST_ERROR_MAX}),
             claimed_by = $3,
             next_attempt_at = now() + f.delay_ms * interval '1 millisecond',
-            claimed_until = now() + (f.delay_ms + $7::int) * interval '1 millisecond',
+            claimed_until = now() + (f.delay_ms + $6::int) * interval '1 millisecond',
             dead_lettered_at = CASE WHEN f.dead THEN now() END
        FROM f, unnest($1::uuid[], $2::text[]) AS v(id, error)
       WHERE o.id = f.id AND v.id = f.id
@@ -215,8 +236,7 @@ export function recordFailures(
       failures.map((f) => f.error),
       owner,
       policy.maxAttempts,
-      policy.initialDelayMs,
-      policy.maxDelayMs,
+      eventRetryDelays(policy),
       DISPATCH_LEASE_MS,
     ],
   );

@@ -1,35 +1,21 @@
-import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { DeliverContext } from '../binds/bind-manager.js';
 import { SmppBackpressureError } from '../errors.js';
-import type { EventOutbox } from '../events/event-outbox.js';
-import { fitColumn, storableText } from '../messages/wire-values.js';
 import { CommandStatus } from '../protocol/command-status.js';
+import { isDeliveryReceipt } from '../receipts/receipt-parser.js';
 import type { InboundDeliverSm } from '../session/session.types.js';
-import type { BatchQueue } from '../store/batch-queue.js';
-import type { InboundStore } from '../store/inbound-store.js';
-import type { QuarantineStore } from '../store/quarantine-store.js';
-import type { IncomingReceipt } from '../store/part-rows.js';
 import { describeDatabaseError, isTransientDatabaseError } from '../store/transient-error.js';
-import {
-  isDeliveryReceipt,
-  parseReceipt,
-  receiptRawText,
-  type ParsedReceipt,
-} from './receipt-parser.js';
+import type { InboundWriter } from './inbound-writer.js';
 
 /** deliver_sm handled at once by default; beyond it they are answered ESME_RX_T_APPN. */
 export const DEFAULT_MAX_DELIVERS_IN_FLIGHT = 2_000;
-const SMSC_ID_WIDTH = 64;
-const STAT_WIDTH = 8;
-const ADDRESS_WIDTH = 32;
 
 /**
- * Decides each deliver_sm's answer: a receipt or an MO message is answered ESME_ROK only after it
- * is durably stored. When the database is unreachable (or this process holds too many unanswered
- * deliver_sm) the answer is ESME_RX_T_APPN, so the SMSC sends it again; one that can never be
- * stored (the database refuses its values) is quarantined raw and answered ESME_ROK, so the SMSC
- * does not re-send it for ever.
+ * Routes each deliver_sm (receipt, MO message, unreadable PDU) to its store and decides its
+ * answer: ESME_ROK only after it is durably stored. When the database is unreachable (or this
+ * process holds too many unanswered deliver_sm) the answer is ESME_RX_T_APPN, so the SMSC sends it
+ * again; one that can never be stored (the database refuses its values) is quarantined raw and
+ * answered ESME_ROK, so the SMSC does not re-send it for ever.
  */
 export class DeliverRouter {
   private readonly logger = new Logger('SmppDeliver');
@@ -38,10 +24,7 @@ export class DeliverRouter {
   private lastRefusalLog = 0;
 
   constructor(
-    private readonly receipts: BatchQueue<IncomingReceipt, void>,
-    private readonly inbound: InboundStore,
-    private readonly outbox: EventOutbox,
-    private readonly quarantine: QuarantineStore,
+    private readonly writer: InboundWriter,
     private readonly maxInFlight = DEFAULT_MAX_DELIVERS_IN_FLIGHT,
   ) {}
 
@@ -53,20 +36,8 @@ export class DeliverRouter {
     this.inFlight++;
     const receipt = isDeliveryReceipt(deliver.esmClass);
     try {
-      if (receipt) {
-        const { parsed, fitted } = fitReceipt(parseReceipt(deliver) ?? unparsable(deliver));
-        await this.receipts.add({
-          id: randomUUID(),
-          account: context.account.name,
-          bindLabel: context.bindId,
-          parsed,
-          deliver,
-          rawPdu: fitted || addressesTooLong(deliver) ? (deliver.raw ?? null) : null,
-        });
-      } else {
-        const events = await this.inbound.record(context.account.name, deliver);
-        void this.outbox.publish(events);
-      }
+      if (receipt) await this.writer.receipt(context, deliver);
+      else await this.writer.mo(context, deliver);
       return CommandStatus.ESME_ROK;
     } catch (error) {
       if (error instanceof SmppBackpressureError || isTransientDatabaseError(error)) {
@@ -88,14 +59,13 @@ export class DeliverRouter {
    */
   async handleMalformed(context: DeliverContext, raw: Buffer, error: Error): Promise<number> {
     try {
-      const { events } = await this.quarantine.quarantine({
+      await this.writer.quarantine({
         account: context.account.name,
         systemId: context.account.systemId,
         raw,
         reason: `unreadable deliver_sm: ${error.message}`,
         kind: 'pdu',
       });
-      void this.outbox.publish(events);
       return CommandStatus.ESME_ROK;
     } catch (quarantineError) {
       const transient = isTransientDatabaseError(quarantineError);
@@ -126,14 +96,13 @@ export class DeliverRouter {
     error: unknown,
   ): Promise<number> {
     try {
-      const { events } = await this.quarantine.quarantine({
+      await this.writer.quarantine({
         account: context.account.name,
         systemId: context.account.systemId,
         raw: deliver.raw ?? Buffer.alloc(0),
         reason: describeDatabaseError(error),
         kind: receipt ? 'receipt' : 'mo',
       });
-      void this.outbox.publish(events);
       return CommandStatus.ESME_ROK;
     } catch (quarantineError) {
       this.logger.error(
@@ -142,37 +111,4 @@ export class DeliverRouter {
       return CommandStatus.ESME_RX_T_APPN;
     }
   }
-}
-
-/** The receipt's values cut and cleaned to their columns; `fitted` when one had to change. */
-function fitReceipt(parsed: ParsedReceipt): { parsed: ParsedReceipt; fitted: boolean } {
-  const smscMessageId = fitColumn(parsed.smscMessageId, SMSC_ID_WIDTH);
-  const stat = parsed.stat === null ? null : fitColumn(parsed.stat, STAT_WIDTH);
-  const rawText = storableText(parsed.rawText);
-  const fitted =
-    smscMessageId !== parsed.smscMessageId || stat !== parsed.stat || rawText !== parsed.rawText;
-  if (!fitted) return { parsed, fitted };
-  const out: ParsedReceipt = { ...parsed, smscMessageId, stat, rawText };
-  if (parsed.text !== undefined) out.text = storableText(parsed.text);
-  if (parsed.err !== undefined) out.err = storableText(parsed.err);
-  return { parsed: out, fitted };
-}
-
-function addressesTooLong(deliver: InboundDeliverSm): boolean {
-  return (
-    deliver.sourceAddr.length > ADDRESS_WIDTH || deliver.destinationAddr.length > ADDRESS_WIDTH
-  );
-}
-
-/** A receipt with no id anywhere: stored as it came (it can never match), so nothing is dropped silently. */
-function unparsable(deliver: InboundDeliverSm): ParsedReceipt {
-  return {
-    smscMessageId: '',
-    idSource: 'text',
-    stat: null,
-    errorCode: null,
-    rawText: receiptRawText(deliver),
-    finalState: null,
-    final: false,
-  };
 }

@@ -1,18 +1,10 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import type { PendingEvent } from '../store/message-state-writer.js';
-import type { SmppTelemetry } from '../telemetry/smpp-telemetry.js';
-import {
-  InboundQuarantinedEvent,
-  InboundReceivedEvent,
-  MessageDeliveredEvent,
-  MessageFailedEvent,
-  MessageSubmittedEvent,
-  MessageUnknownEvent,
-  MessageUnknownResolvedEvent,
-  ReceiptReceivedEvent,
-  type SmppDomainEventPayload,
-} from './message-events.js';
+import { revivePayload } from '../../events/event-payloads.js';
+import type { SmppEventPublisher } from '../../events/smpp-event-publisher.js';
+import type { SmppEventName } from '../../events/smpp-events.js';
+import type { SmppTelemetry } from '../../telemetry/smpp-telemetry.js';
+import type { PendingEvent } from '../message-state-writer.js';
 import {
   claimDue,
   DISPATCH_LEASE_MS,
@@ -26,23 +18,6 @@ import {
   renewOwn,
   type RetryPolicy,
 } from './outbox-queries.js';
-import type { SmppEventPublisher } from './smpp-event-publisher.js';
-import { SmppEvents, type SmppEventName } from './smpp-events.js';
-
-export { writeOutbox } from './outbox-queries.js';
-
-const PAYLOAD_CLASSES: Partial<
-  Record<SmppEventName, new (fields: never) => SmppDomainEventPayload>
-> = {
-  [SmppEvents.MessageSubmitted]: MessageSubmittedEvent,
-  [SmppEvents.MessageDelivered]: MessageDeliveredEvent,
-  [SmppEvents.MessageFailed]: MessageFailedEvent,
-  [SmppEvents.ReceiptReceived]: ReceiptReceivedEvent,
-  [SmppEvents.InboundReceived]: InboundReceivedEvent,
-  [SmppEvents.MessageUnknown]: MessageUnknownEvent,
-  [SmppEvents.MessageUnknownResolved]: MessageUnknownResolvedEvent,
-  [SmppEvents.InboundQuarantined]: InboundQuarantinedEvent,
-};
 
 /** Events taken per claim; the pass goes on while it finds some. */
 const CLAIM_BATCH = 200;
@@ -319,10 +294,7 @@ export class EventOutbox {
 }
 
 function fromRow(row: OutboxRow): Dispatchable {
-  const Payload = PAYLOAD_CLASSES[row.name];
-  const payload = Payload
-    ? new Payload(row.payload as never)
-    : Object.freeze({ ...row.payload, at: new Date(String(row.payload.at)) });
+  const payload = revivePayload(row.name, row.payload);
   const messageId = typeof row.payload.messageId === 'string' ? row.payload.messageId : null;
   return { id: row.id, name: row.name, payload, messageId };
 }
