@@ -142,6 +142,43 @@ describe('resolving unknown parts from receipts', () => {
     expect(await outboxCount(db, RESOLVED)).toBe(1);
   });
 
+  it('one submit result accepts a part and makes another unknown: the accepted part keeps its parked receipt', async () => {
+    // Two segments to one handset; the second has no letter or digit (all dots), so any receipt
+    // text fits it. The first's receipt overtook its submit_sm_resp and is parked.
+    const first = await writtenPart(db, { to: TO, text: 'Segment one text' });
+    const second = await writtenPart(db, { to: TO, text: '....................' });
+    await store.recordReceipts([
+      receipt({ smscId: 'SMSC-10', from: TO, text: 'Segment one text' }),
+    ]);
+    await store.recordSubmitResults([
+      { partId: first, account: ACCOUNT, outcome: { kind: 'submitted', smscMessageId: 'SMSC-10' } },
+      {
+        partId: second,
+        account: ACCOUNT,
+        outcome: { kind: 'unknown', errorStatus: 'NO_RESPONSE' },
+      },
+    ]);
+    expect(await partState(db, first)).toMatchObject({
+      status: 'delivered',
+      smsc_message_id: 'SMSC-10',
+    });
+    expect(await partState(db, second)).toMatchObject({ status: 'unknown', smsc_message_id: null });
+    expect(await outboxCount(db, RESOLVED)).toBe(0);
+  });
+
+  it('a receipt whose SMSC id a part already holds (in another spelling) resolves nothing', async () => {
+    const unknown = await writtenPart(db, { to: TO, text: '....' });
+    await recover();
+    const known = await writtenPart(db, { to: TO, text: 'Other' });
+    await store.recordSubmitResults([
+      { partId: known, account: ACCOUNT, outcome: { kind: 'submitted', smscMessageId: 'abc123' } },
+    ]);
+    // The same id upper-cased: matched to the known part by its other spelling, not to the unknown.
+    await store.recordReceipts([receipt({ smscId: 'ABC123', from: TO })]);
+    expect((await partState(db, known)).status).toBe('delivered');
+    expect((await partState(db, unknown)).status).toBe('unknown');
+  });
+
   it('two candidates: the receipt stays parked and both parts stay unknown', async () => {
     const a = await writtenPart(db, { to: TO, text: 'Same text twice' });
     const b = await writtenPart(db, { to: TO, text: 'Same text twice' });

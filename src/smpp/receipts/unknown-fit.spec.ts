@@ -30,14 +30,16 @@ describe('unknown-fit', () => {
 
   it('compares text by its Latin letters and digits only, as a prefix', () => {
     expect(textSkeleton('Réservation à 20h!')).toBe('reservationa20h');
-    expect(textFits('Your code', 'Your code is 1', 'Your code is 1')).toBe(true);
-    expect(textFits('Your code is 2', 'Your code is 1', 'Your code is 1')).toBe(false);
-    // the whole message's start, for an SMSC that shows it on every segment's receipt
-    expect(textFits('Part one', 'part two text', 'Part one ... part two text')).toBe(true);
+    expect(textFits('Your code', 'Your code is 1')).toBe(true);
+    expect(textFits('Your code is 2', 'Your code is 1')).toBe(false);
+    // a segment's own text, not its message's
+    expect(textFits('Part one', 'part two text')).toBe(false);
     // nothing comparable proves nothing
-    expect(textFits(undefined, 'x', 'x')).toBe(true);
-    expect(textFits('????', 'Код', 'Код')).toBe(true);
-    expect(textFits('', 'abc', 'abc')).toBe(true);
+    expect(textFits(undefined, 'x')).toBe(true);
+    expect(textFits('????', 'Код')).toBe(true);
+    expect(textFits('', 'abc')).toBe(true);
+    expect(textFits('Code 12', '.....')).toBe(false);
+    expect(textFits('.....', 'Code 12')).toBe(true);
   });
 
   it('fits a submit date (minute) into the send window widened by the skew', () => {

@@ -58,19 +58,15 @@ export function textSkeleton(text: string): string {
 }
 
 /**
- * True when the receipt's `text:` may be the start of this part's text (or of its whole message's
- * text: some SMSCs show the message, not the segment). No `text:`, or one with no Latin letter or
- * digit left, proves nothing and fits.
+ * True when the receipt's `text:` may be the start of this part's own text (the short_message of
+ * its submit_sm, as SMSCs quote it). No `text:`, or one with no Latin letter or digit left, proves
+ * nothing and fits (so does a part with none: e.g. a segment of dots).
  */
-export function textFits(
-  receiptText: string | undefined,
-  partText: string,
-  messageText: string,
-): boolean {
+export function textFits(receiptText: string | undefined, partText: string): boolean {
   if (receiptText === undefined) return true;
   const wanted = textSkeleton(receiptText);
   if (wanted.length === 0) return true;
-  return textSkeleton(partText).startsWith(wanted) || textSkeleton(messageText).startsWith(wanted);
+  return textSkeleton(partText).startsWith(wanted);
 }
 
 /**

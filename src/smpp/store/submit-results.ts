@@ -61,13 +61,15 @@ export class SubmitResultWriter {
       );
       const accepted = updated.filter((p) => p.status === 'submitted');
       const touched = new Set(updated.map((p) => p.message_id));
-      // Parts that became unknown: a receipt parked before may be theirs.
+      if (accepted.length > 0) await matchParked(em, scope, accepted, touched, observed);
+      // Parts that became unknown: a receipt parked before may be theirs. After the accepted
+      // parts took their parked receipts, so that none of those is taken for an unknown part.
       const resolved = await this.context.unknowns.forParts(
         em,
         updated.filter((p) => p.status === 'unknown').map((p) => p.id),
       );
-      accepted.push(...resolved.parts);
-      if (accepted.length > 0) await matchParked(em, scope, accepted, touched, observed);
+      if (resolved.parts.length > 0)
+        await matchParked(em, scope, resolved.parts, touched, observed);
       return finishPartWrite(this.context, em, touched, resolved.events);
     });
     observeReceipts(this.context, observed);

@@ -18,7 +18,6 @@ export interface UnknownPartRow {
   /** short_message (without UDH) or message_payload, as sent. */
   content: Buffer;
   data_coding: number;
-  message_text: string;
   /** When it may have left at the earliest: written to a socket (else created). */
   sent_from: Date;
   /** When it became unknown (nothing else writes an unknown part without an SMSC id). */
@@ -39,7 +38,6 @@ export interface InFlightPartRow {
   id: string;
   content: Buffer;
   data_coding: number;
-  message_text: string;
 }
 
 /** One receipt's search: unknown parts of `account` to `destination` that may fit [lo, hi]. */
@@ -54,7 +52,7 @@ export interface CandidateKey {
 }
 
 const PART_COLUMNS = `p.id, p.message_id, p.account, p.seq, m.client_ref, m.destination,
-       COALESCE(p.message_payload, p.body) AS content, m.data_coding, m.text AS message_text,
+       COALESCE(p.message_payload, p.body) AS content, m.data_coding,
        COALESCE(p.written_at, p.created_at) AS sent_from, p.updated_at AS unknown_since`;
 
 export async function parkedReceiptsById(
@@ -120,7 +118,7 @@ export async function inFlightTo(
 ): Promise<InFlightPartRow[]> {
   return rows<InFlightPartRow>(
     em,
-    `SELECT p.id, COALESCE(p.message_payload, p.body) AS content, m.data_coding, m.text AS message_text
+    `SELECT p.id, COALESCE(p.message_payload, p.body) AS content, m.data_coding
        FROM smpp_message_parts p JOIN smpp_messages m ON m.id = p.message_id
       WHERE p.status = 'submitting' AND p.account = ANY($1::varchar[])
         AND p.written_at IS NOT NULL AND p.written_at <= $3 AND m.destination = $2`,
@@ -180,4 +178,20 @@ export async function takeSmscId(
     [partId, smscMessageId],
   );
   return row ?? null;
+}
+
+/** True when a part of these accounts already holds one of these SMSC id spellings. */
+export async function smscIdTaken(
+  em: SqlExecutor,
+  accounts: readonly string[],
+  spellings: readonly string[],
+): Promise<boolean> {
+  const found = await rows<{ id: string }>(
+    em,
+    `SELECT p.id FROM smpp_message_parts p
+      WHERE p.account = ANY($1::varchar[]) AND p.smsc_message_id = ANY($2::varchar[])
+      LIMIT 1`,
+    [accounts, spellings],
+  );
+  return found.length > 0;
 }

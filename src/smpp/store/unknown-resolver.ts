@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MessageUnknownResolvedEvent } from '../events/message-events.js';
 import { SmppEvents } from '../events/smpp-events.js';
+import { smscIdCandidates } from '../receipts/smsc-id.js';
 import {
   DEFAULT_RECEIPT_CLOCK_SKEW_MS,
   partText,
@@ -19,6 +20,7 @@ import {
   parkedReceiptsById,
   type ParkedReceiptRow,
   type ResolvedPartRow,
+  smscIdTaken,
   takeSmscId,
   unknownCandidates,
   unknownPartsById,
@@ -136,18 +138,16 @@ export class UnknownResolver {
   ): Promise<UnknownPartRow | null> {
     if (candidates.length !== 1) return null;
     const part = candidates[0];
+    // A part already holds the id (its submit result was stored meanwhile): the receipt is its.
+    const accounts = this.settings.siblings(receipt.account);
+    if (await smscIdTaken(em, accounts, smscIdCandidates(receipt.smsc_message_id))) return null;
     const skew = this.skew(receipt.account);
     const writtenBy = new Date(
       receipt.clues.submittedFrom!.getTime() + receipt.clues.resolutionMs + skew,
     );
-    const inFlight = await inFlightTo(
-      em,
-      this.settings.siblings(receipt.account),
-      receipt.clues.destination,
-      writtenBy,
-    );
-    const texts = (p: { content: Buffer; data_coding: number; message_text: string }) =>
-      textFits(receipt.clues.text, partText(p.content, p.data_coding), p.message_text);
+    const inFlight = await inFlightTo(em, accounts, receipt.clues.destination, writtenBy);
+    const texts = (p: { content: Buffer; data_coding: number }) =>
+      textFits(receipt.clues.text, partText(p.content, p.data_coding));
     if (inFlight.some(texts)) return null;
     const fitting = await this.parkedFitting(em, part);
     if (fitting === null) return null;
@@ -209,5 +209,5 @@ function fits(receipt: Receipt, part: UnknownPartRow, skewMs: number): boolean {
     to: new Date(part.unknown_since),
   };
   if (!submitDateFits(receipt.clues, window, skewMs)) return false;
-  return textFits(receipt.clues.text, partText(part.content, part.data_coding), part.message_text);
+  return textFits(receipt.clues.text, partText(part.content, part.data_coding));
 }
