@@ -28,10 +28,3 @@ export function encodeGsm7(text: string): Buffer {
   for (const ch of text) replaced += canEncodeGsm7(ch) ? ch : '?';
   return encodeStrict(replaced) ?? Buffer.alloc(0);
 }
-
-/** Septets of the text as encodeGsm7 writes it ('?' replacements count 1). */
-export function gsm7Length(text: string): number {
-  let n = 0;
-  for (const ch of text) n += gsm7CharLength(ch);
-  return n;
-}

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { encodeGsm7, gsm7CharLength, isGsm7 } from './gsm7.js';
 import type { MoRequest } from './simulator.types.js';
-import { encodeUcs2 } from './text-codec.js';
+import { encodeUcs2 } from '../smpp/messages/encoding/ucs2.js';
 import { buildConcatUdh, ESM_CLASS_UDHI } from './udh.js';
 
 /** One deliver_sm of an MO, without addresses. */

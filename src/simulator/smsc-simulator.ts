@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import tls from 'node:tls';
 import smpp from 'smpp';
 import type { PDU } from 'smpp';
+import { decodeText } from '../smpp/messages/encoding/data-coding.js';
 import { CommandStatus } from '../smpp/protocol/command-status.js';
 import { malformedBytes } from './malformed.js';
 import { convertMessageId, MessageIdGenerator } from './message-ids.js';
@@ -38,7 +39,6 @@ import type {
 } from './simulator.types.js';
 import { RecordRing } from './record-ring.js';
 import { readSubmitSm } from './submit-sm-reader.js';
-import { decodeBody } from './text-codec.js';
 import { concatFromSar, concatFromUdh, splitUdh } from './udh.js';
 
 const BIND_MODES: Readonly<Record<string, BindMode>> = {
@@ -751,7 +751,7 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
       ...(payload ? { messagePayload: payload } : {}),
       ...(udh ? { udh: Buffer.from(udh) } : {}),
       ...(concat ? { concat } : {}),
-      text: decodeBody(s.dataCoding, body),
+      text: decodeText(body, s.dataCoding),
       at: new Date(),
     };
     if (this.records.length === this.records.capacity) this.counters.submitsDropped++;

@@ -1,12 +1,9 @@
 import { parseConcatUdh } from '../smpp/messages/inbound-decoding.js';
+import { Tlv } from '../smpp/session/deliver-sm.js';
 import type { ConcatInfo } from './simulator.types.js';
 
 // One UDH reader and writer for the library and the simulator.
 export { buildConcatUdh, ESM_CLASS_UDHI, splitUdh } from '../smpp/protocol/udh.js';
-
-export const TLV_SAR_MSG_REF_NUM = 0x020c;
-export const TLV_SAR_TOTAL_SEGMENTS = 0x020e;
-export const TLV_SAR_SEGMENT_SEQNUM = 0x020f;
 
 /** The concatenation IE (0x00 8-bit ref, 0x08 16-bit ref) of a UDH with its UDHL byte. */
 export function concatFromUdh(udh: Buffer): ConcatInfo | undefined {
@@ -21,9 +18,9 @@ export function concatFromUdh(udh: Buffer): ConcatInfo | undefined {
 }
 
 export function concatFromSar(tlvs: ReadonlyMap<number, Buffer>): ConcatInfo | undefined {
-  const ref = tlvs.get(TLV_SAR_MSG_REF_NUM);
-  const total = tlvs.get(TLV_SAR_TOTAL_SEGMENTS);
-  const seq = tlvs.get(TLV_SAR_SEGMENT_SEQNUM);
+  const ref = tlvs.get(Tlv.sar_msg_ref_num);
+  const total = tlvs.get(Tlv.sar_total_segments);
+  const seq = tlvs.get(Tlv.sar_segment_seqnum);
   if (!ref || ref.length !== 2 || !total || total.length !== 1 || !seq || seq.length !== 1) {
     return undefined;
   }

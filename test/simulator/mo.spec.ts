@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PDU } from 'smpp';
-import { decodeGsm7, encodeGsm7, gsm7Length, isGsm7 } from '../../src/simulator/gsm7.js';
+import { decodeGsm7, encodeGsm7, isGsm7 } from '../../src/simulator/gsm7.js';
 import { buildMoParts } from '../../src/simulator/mo-builder.js';
 import { messageOf, messageText, startSimulator, SYSTEM_ID } from './raw-client.js';
 
@@ -27,7 +27,6 @@ describe('GSM 03.38 coder', () => {
     expect(encodeGsm7('@£$')).toEqual(Buffer.from([0x00, 0x01, 0x02]));
     expect(encodeGsm7('a€[')).toEqual(Buffer.from([0x61, 0x1b, 0x65, 0x1b, 0x3c]));
     expect(encodeGsm7('中')).toEqual(Buffer.from([0x3f]));
-    expect(gsm7Length('{x}')).toBe(5);
     expect(isGsm7('Hello {world} €5')).toBe(true);
     expect(isGsm7('Привет')).toBe(false);
     expect(decodeGsm7(encodeGsm7('Ünïcödé'))).toBe('Ün?cödé');
