@@ -5,6 +5,7 @@ import { ReplicaHandOver1764400000000 } from './1764400000000-ReplicaHandOver.js
 import { RetentionIndexes1764500000000 } from './1764500000000-RetentionIndexes.js';
 import { LanesAndTime1764600000000 } from './1764600000000-LanesAndTime.js';
 import { SmartEncoding1764610000000 } from './1764610000000-SmartEncoding.js';
+import { UnknownResolution1764620000000 } from './1764620000000-UnknownResolution.js';
 
 export {
   HostileInputBounds1764200000000,
@@ -14,6 +15,7 @@ export {
   ReplicaHandOver1764400000000,
   RetentionIndexes1764500000000,
   SmartEncoding1764610000000,
+  UnknownResolution1764620000000,
 };
 
 /** The module's migrations, oldest first: register them in the host's DataSource (no globs). */
@@ -25,4 +27,5 @@ export const SMPP_MIGRATIONS = [
   RetentionIndexes1764500000000,
   LanesAndTime1764600000000,
   SmartEncoding1764610000000,
+  UnknownResolution1764620000000,
 ];

@@ -21,5 +21,6 @@ export {
   type StoreGiveUpObservation,
   type SubmitObservation,
   type UnknownObservation,
+  type UnknownResolvedObservation,
 } from './telemetry/smpp-telemetry.js';
 export { errorReason } from './receipts/error-reasons.js';

@@ -90,6 +90,7 @@ export {
   MessageFailedEvent,
   MessageSubmittedEvent,
   MessageUnknownEvent,
+  MessageUnknownResolvedEvent,
   ReceiptReceivedEvent,
 } from './events/message-events.js';
 

@@ -30,6 +30,7 @@ import type { IncomingReceipt, SubmitResult } from './store/part-rows.js';
 import { type AccountScope, partWriteContext } from './store/part-write-context.js';
 import { ReceiptMatcher } from './store/receipt-matching.js';
 import { SubmitResultWriter } from './store/submit-results.js';
+import { UnknownResolver } from './store/unknown-resolver.js';
 
 /** Accounts configured on the same system_id and host share receipts (8x8 sends them to any bind). */
 function accountScope(accounts: readonly ResolvedAccount[]): AccountScope {
@@ -92,12 +93,17 @@ export class SmppMessaging implements OnModuleInit {
     this.store = new MessageStore(this.dataSource);
     this.queueDepth = new QueueDepth(this.dataSource);
     this.accountsByName = new Map(this.options.accounts.map((a) => [a.name, a]));
+    const scope = accountScope(this.options.accounts);
     const partWrites = partWriteContext(
       this.dataSource,
       recordEvents,
       this.telemetry,
-      accountScope(this.options.accounts),
+      scope,
       eventOwner,
+      new UnknownResolver({
+        siblings: scope.siblings,
+        clockSkewMs: (account) => this.accountsByName.get(account)?.receiptClockSkewMs ?? 0,
+      }),
     );
     this.submitResults = new SubmitResultWriter(partWrites);
     this.receiptMatcher = new ReceiptMatcher(partWrites);

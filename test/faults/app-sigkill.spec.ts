@@ -135,6 +135,7 @@ describe('fault 2: the application process SIGKILLed mid-stream, then restarted'
       lost: verdict.lost,
       duplicated: verdict.duplicated,
       unknown: verdict.unknown,
+      resolvedUnknown: verdict.resolvedUnknown,
       detection: `the restarted process submitted again ${((firstSubmitAfterRestart - killedAt) / 1000).toFixed(1)} s after the kill (it waits for the dead one's bind leases, the whole budget of 2, to expire: ${BIND_LEASE_MS / 1000} s after their last renewal); the dead one's claims recovered ${(recoveredAfterMs / 1000).toFixed(1)} s after the kill (claimLeaseMs ${CLAIM_LEASE_MS / 1000} s + recovery every 5 s)`,
       notes: `queued at the kill: ${queuedAtKill.length - queuedNotDelivered.length}/${queuedAtKill.length} delivered after the restart; claimed at the kill: ${[...claimedOutcomes].join('/')}`,
       byStatus: verdict.byStatus,

@@ -91,6 +91,7 @@ describe('fault 7: bind budget under churn', () => {
       lost: verdict.lost,
       duplicated: verdict.duplicated,
       unknown: verdict.unknown,
+      resolvedUnknown: verdict.resolvedUnknown,
       detection: `all ${BINDS} re-bound in ${rebindMs[Math.floor(rebindMs.length / 2)]} ms (median, max ${rebindMs[rebindMs.length - 1]} ms) after a drop; ${droppedConnections.reduce((a, b) => a + b, 0)} connections dropped in all; most binds at once ${stats.maxConcurrentBinds.smppuser}; ${stats.bindAttempts} bind attempts, ${refused.length} refused`,
       byStatus: verdict.byStatus,
     });

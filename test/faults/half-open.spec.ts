@@ -108,6 +108,7 @@ describe('fault 5: half-open link (the SMSC goes silent)', () => {
       lost: verdict.lost,
       duplicated: verdict.duplicated,
       unknown: verdict.unknown,
+      resolvedUnknown: verdict.resolvedUnknown,
       detection:
         detections.map((d) => `${d.ms} ms (${d.idle ? 'idle' : 'mid-stream'})`).join(', ') +
         ` to detect, bound ${ENQUIRE_LINK_MS + RESPONSE_TIMEOUT_MS} ms`,

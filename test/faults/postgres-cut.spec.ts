@@ -132,6 +132,7 @@ describe('fault 3: Postgres cut for 10 s while receipts flow', () => {
       lost: verdict.lost,
       duplicated: verdict.duplicated,
       unknown: verdict.unknown,
+      resolvedUnknown: verdict.resolvedUnknown,
       detection: `every receipt matched ${(matchedAfterMs / 1000).toFixed(1)} s after Postgres was back`,
       notes: `${refusedDuringCut} deliver_sm refused (ESME_RX_T_APPN) and re-sent during the cut, ${ackedDuringCut} acknowledged; ${perPart.length - notOnce.length}/${perPart.length} parts matched exactly once; ${storedTwice} receipts stored twice (flagged duplicate); ${unmatched} unmatched`,
       byStatus: verdict.byStatus,

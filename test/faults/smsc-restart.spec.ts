@@ -73,6 +73,7 @@ describe('fault 1: SMSC killed mid-stream three times and restarted', () => {
       lost: verdict.lost,
       duplicated: verdict.duplicated,
       unknown: verdict.unknown,
+      resolvedUnknown: verdict.resolvedUnknown,
       detection: `loss seen at once (TCP close); re-bound ${Math.max(...rebindMs)} ms (max of 3) after the SMSC was back`,
       byStatus: verdict.byStatus,
     });

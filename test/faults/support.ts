@@ -166,6 +166,11 @@ export interface Verdict {
   /** Messages with a part the SMSC accepted more than once. */
   duplicated: number;
   unknown: number;
+  /**
+   * Parts that were `unknown` (no submit_sm_resp stored) and were resolved from a receipt that
+   * matched no SMSC id, by destination, text and submit date (store/unknown-resolver.ts).
+   */
+  resolvedUnknown: number;
   problems: string[];
 }
 
@@ -230,6 +235,9 @@ export async function checkEveryMessage(
       problems.push(`${where}: stored as accepted but the SMSC never accepted it`);
     }
   }
+  const [{ n: resolvedUnknown }] = (await db.dataSource.query(
+    `SELECT count(*)::int AS n FROM smpp_message_parts WHERE unknown_resolved_at IS NOT NULL`,
+  )) as Array<{ n: number }>;
   return {
     messages: messages.size,
     parts: rows.length,
@@ -237,6 +245,7 @@ export async function checkEveryMessage(
     lost: lost.size,
     duplicated: duplicated.size,
     unknown: unknown.size,
+    resolvedUnknown,
     problems: problems.slice(0, 20),
   };
 }
@@ -287,6 +296,8 @@ export interface ScenarioResult {
   lost: number;
   duplicated: number;
   unknown: number;
+  /** `unknown` parts resolved from receipts (see Verdict.resolvedUnknown). */
+  resolvedUnknown?: number;
   /** What was detected how fast, in words with the figure ("re-bound 180 ms after ..."). */
   detection: string;
   notes?: string;

@@ -12,6 +12,7 @@ const MIGRATION_NAMES = [
   'RetentionIndexes1764500000000',
   'LanesAndTime1764600000000',
   'SmartEncoding1764610000000',
+  'UnknownResolution1764620000000',
 ];
 
 const SMPP_TABLES = [
@@ -92,10 +93,10 @@ describe('migrations', () => {
       await synced.dataSource.synchronize();
       const expected = await catalog(synced.dataSource);
       const actual = await catalog(db.dataSource);
-      // Not vacuous: 124 columns, 31 indexes (9 primary keys, 2 unique constraints, 20 plain),
+      // Not vacuous: 125 columns, 33 indexes (9 primary keys, 2 unique constraints, 22 plain),
       // 19 constraints (9 primary keys, 2 unique, 6 checks, 2 foreign keys).
       expect([actual.columns.length, actual.indexes.length, actual.constraints.length]).toEqual([
-        124, 31, 19,
+        125, 33, 19,
       ]);
       expect(actual.columns).toEqual(expected.columns);
       expect(actual.indexes).toEqual(expected.indexes);

@@ -187,6 +187,23 @@ describe(`hot query plans on a history of ${HISTORY} finished messages`, () => {
        SELECT gen_random_uuid(), 'default', 'PARKED' || g, 'DELIVRD', true, 'x', '{}', '1', '2'
          FROM generate_series(1, 30) g`,
     );
+    // Unknown parts: old ones never resolved, and one that left a minute ago (resolved below).
+    await db.dataSource.query(
+      `WITH m AS (
+         INSERT INTO smpp_messages (id, account, destination, source, source_ton, source_npi, text, encoding,
+                                    data_coding, status, parts_total, registered_delivery)
+         SELECT gen_random_uuid(), 'default', CASE WHEN g = 0 THEN '6597777777' ELSE '6591234567' END,
+                'Brand', 5, 0, 'plans unknown ' || g, 'gsm7', 0, 'unknown', 1, 1
+           FROM generate_series(0, 200) g
+         RETURNING id, text)
+       INSERT INTO smpp_message_parts (id, message_id, account, seq, total, status, body, esm_class,
+                                       error_status, written_at, updated_at, created_at)
+       SELECT gen_random_uuid(), m.id, 'default', 1, 1, 'unknown', convert_to(m.text, 'UTF8'), 0, 'NO_RESPONSE',
+              now() - CASE WHEN m.text = 'plans unknown 0' THEN interval '1 minute' ELSE interval '10 days' END,
+              now() - CASE WHEN m.text = 'plans unknown 0' THEN interval '30 seconds' ELSE interval '10 days' END,
+              now() - CASE WHEN m.text = 'plans unknown 0' THEN interval '1 minute' ELSE interval '10 days' END
+         FROM m`,
+    );
     await db.dataSource.query(
       `INSERT INTO smpp_outbox_events (id, name, payload, created_at)
        SELECT gen_random_uuid(), 'smpp.message.delivered', '{}', now() - interval '1 hour'
@@ -342,6 +359,86 @@ describe(`hot query plans on a history of ${HISTORY} finished messages`, () => {
       'smpp_message_parts',
       'ix_smpp_message_parts_recovery',
     );
+  });
+
+  it('a receipt that matches no SMSC id, tried against unknown parts', async () => {
+    const receipts = new ReceiptMatcher(partWriteContext(ds, () => true));
+    const now = new Date();
+    const date = now.toISOString().replace(/\D/g, '').slice(2, 12);
+    const d = {
+      ...deliver(
+        `id:NOSUCH1 sub:001 dlvrd:001 submit date:${date} done date:${date} stat:DELIVRD err:000 text:plans unknown 0`,
+      ),
+      sourceAddr: '6597777777',
+    };
+    const plansOf = await capture('unknown resolution (receipt)', () =>
+      receipts.recordReceipts([
+        {
+          id: randomUUID(),
+          account: 'default',
+          bindLabel: 'plans#0',
+          parsed: parseReceipt(d)!,
+          deliver: d,
+        },
+      ]),
+    );
+    expectIndex(plansOf, 'smpp_message_parts', 'ix_smpp_message_parts_unknown');
+    expectIndex(plansOf, 'smpp_receipts', [
+      'ix_smpp_receipts_parked_source',
+      'ix_smpp_receipts_parked_age',
+    ]);
+    const [part]: Array<{ status: string }> = await ds.query(
+      `SELECT status FROM smpp_message_parts WHERE smsc_message_id = 'NOSUCH1'`,
+    );
+    expect(part?.status).toBe('delivered');
+  });
+
+  it('parts becoming unknown, tried against parked receipts', async () => {
+    const context = partWriteContext(ds, () => true);
+    const receipts = new ReceiptMatcher(context);
+    const recovery = new ClaimRecovery(context);
+    const [{ id }]: Array<{ id: string }> = await ds.query(
+      `WITH m AS (
+         INSERT INTO smpp_messages (id, account, destination, source, source_ton, source_npi, text, encoding,
+                                    data_coding, status, parts_total, registered_delivery)
+         VALUES (gen_random_uuid(), 'default', '6598888888', 'Brand', 5, 0, 'plans recovery', 'gsm7', 0,
+                 'submitting', 1, 1)
+         RETURNING id)
+       INSERT INTO smpp_message_parts (id, message_id, account, seq, total, status, body, esm_class,
+                                       claimed_by, claimed_until, written_at)
+       SELECT gen_random_uuid(), m.id, 'default', 1, 1, 'submitting', convert_to('plans recovery', 'UTF8'), 0,
+              'dead-process', now() - interval '1 second', now() - interval '1 minute'
+         FROM m RETURNING id`,
+    );
+    const date = new Date().toISOString().replace(/\D/g, '').slice(2, 12);
+    const d = {
+      ...deliver(
+        `id:NOSUCH2 sub:001 dlvrd:001 submit date:${date} done date:${date} stat:DELIVRD err:000 text:plans recovery`,
+      ),
+      sourceAddr: '6598888888',
+    };
+    await receipts.recordReceipts([
+      {
+        id: randomUUID(),
+        account: 'default',
+        bindLabel: 'plans#0',
+        parsed: parseReceipt(d)!,
+        deliver: d,
+      },
+    ]);
+    const plansOf = await capture('unknown resolution (recovery)', () =>
+      recovery.recoverExpiredClaims('default', false),
+    );
+    expectIndex(plansOf, 'smpp_receipts', [
+      'ix_smpp_receipts_parked_source',
+      'ix_smpp_receipts_parked_age',
+    ]);
+    expectIndex(plansOf, 'smpp_message_parts', 'ix_smpp_message_parts_unknown');
+    const [part]: Array<{ status: string; smsc_message_id: string }> = await ds.query(
+      `SELECT status, smsc_message_id FROM smpp_message_parts WHERE id = $1`,
+      [id],
+    );
+    expect(part).toEqual({ status: 'delivered', smsc_message_id: 'NOSUCH2' });
   });
 
   it('outbox dispatch of events left over', async () => {

@@ -141,6 +141,7 @@ describe('soak: 15,000 messages through random faults', () => {
       lost: verdict.lost,
       duplicated: verdict.duplicated,
       unknown: verdict.unknown,
+      resolvedUnknown: verdict.resolvedUnknown,
       detection: `all settled ${((Date.now() - started) / 1000).toFixed(0)} s after the first send; ${trap.errors.length} unhandled rejections`,
       notes: [...injected].map(([k, v]) => `${k} x${v}`).join('; '),
       byStatus: verdict.byStatus,

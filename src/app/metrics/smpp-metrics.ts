@@ -6,6 +6,7 @@ import {
   type ReceiptObservation,
   type StoreGiveUpObservation,
   type UnknownObservation,
+  type UnknownResolvedObservation,
   type SubmitObservation,
   SmppTelemetry,
 } from '../../smpp/advanced.js';
@@ -106,6 +107,13 @@ export class SmppMetrics implements OnModuleInit, OnModuleDestroy {
     registers: [this.registry],
   });
 
+  private readonly unknownsResolved = new Counter({
+    name: 'smpp_unknown_resolved_total',
+    help: 'Unknown parts matched to a receipt by destination, text and submit date (no SMSC id was stored for them)',
+    labelNames: ['account'] as const,
+    registers: [this.registry],
+  });
+
   private readonly eventFailures = new Counter({
     name: 'smpp_event_dispatch_failures_total',
     help: 'Domain event dispatches whose listener threw: retry (dispatched again later) or dead-lettered (attempts exhausted, kept in smpp_outbox_events)',
@@ -120,6 +128,8 @@ export class SmppMetrics implements OnModuleInit, OnModuleDestroy {
   private readonly onStoreGiveUp = (o: StoreGiveUpObservation) =>
     this.storeGiveUps.inc({ account: o.account, what: o.what });
   private readonly onUnknown = (o: UnknownObservation) => this.unknowns.inc({ account: o.account });
+  private readonly onUnknownResolved = (o: UnknownResolvedObservation) =>
+    this.unknownsResolved.inc({ account: o.account });
 
   private readonly onSubmit = (o: SubmitObservation) => {
     this.submits.inc({ account: o.account, result: o.result });
@@ -195,6 +205,7 @@ export class SmppMetrics implements OnModuleInit, OnModuleDestroy {
     this.telemetry.on('quarantine', this.onQuarantine);
     this.telemetry.on('storeGiveUp', this.onStoreGiveUp);
     this.telemetry.on('unknown', this.onUnknown);
+    this.telemetry.on('unknownResolved', this.onUnknownResolved);
     this.telemetry.on('event', this.onEventFailure);
   }
 
@@ -204,6 +215,7 @@ export class SmppMetrics implements OnModuleInit, OnModuleDestroy {
     this.telemetry.off('quarantine', this.onQuarantine);
     this.telemetry.off('storeGiveUp', this.onStoreGiveUp);
     this.telemetry.off('unknown', this.onUnknown);
+    this.telemetry.off('unknownResolved', this.onUnknownResolved);
     this.telemetry.off('event', this.onEventFailure);
   }
 

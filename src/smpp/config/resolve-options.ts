@@ -3,6 +3,7 @@ import { SmppConfigError, SmppValidationError } from '../errors.js';
 import { parseSender } from '../messages/address.js';
 import type { BindMode } from '../session/session.types.js';
 import { isStorableText } from '../messages/wire-values.js';
+import { DEFAULT_RECEIPT_CLOCK_SKEW_MS } from '../receipts/unknown-fit.js';
 import { DEFAULTS } from './defaults.js';
 import { SMPP_PLAIN_PORT, SMPP_REGION_HOSTS, SMPP_TLS_PORT } from './regions.js';
 import { checkTlsPolicy } from './tls-policy.js';
@@ -253,6 +254,11 @@ function resolveAccount(
   const smartEncoding = a.smartEncoding ?? false;
   if (typeof smartEncoding !== 'boolean')
     issues.push(`${label}.smartEncoding: expected true or false, got ${show(a.smartEncoding)}`);
+  const receiptClockSkewMs = a.receiptClockSkewMs ?? DEFAULT_RECEIPT_CLOCK_SKEW_MS;
+  if (!(Number.isInteger(receiptClockSkewMs) && receiptClockSkewMs >= 0))
+    issues.push(
+      `${label}.receiptClockSkewMs: expected a whole number of ms, 0 or more, got ${show(a.receiptClockSkewMs)}`,
+    );
 
   const maxQueued = a.maxQueued ?? DEFAULT_MAX_QUEUED;
   if (!isPositiveInt(maxQueued))
@@ -280,6 +286,7 @@ function resolveAccount(
     enquireLinkMs: timing('enquireLinkMs'),
     unbindTimeoutMs: timing('unbindTimeoutMs'),
     delivery,
+    receiptClockSkewMs,
     maxQueued,
     lanes,
   };

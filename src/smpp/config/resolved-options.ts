@@ -24,6 +24,7 @@ export interface ResolvedAccount {
   enquireLinkMs: number;
   unbindTimeoutMs: number;
   delivery: 'at-most-once' | 'at-least-once';
+  receiptClockSkewMs: number;
   maxQueued: number;
   lanes: { bulkMinShare: number };
 }

@@ -63,6 +63,13 @@ export interface SmppAccountOptions {
    */
   delivery?: 'at-most-once' | 'at-least-once';
   /**
+   * How far the SMSC's clock may be from the database's, ms (default 120 000): a receipt whose SMSC
+   * id matches nothing resolves an `unknown` part only if its `submit date` falls in the part's
+   * send window widened by this much on both sides (docs/reliability.md, "Resolving unknown").
+   * An SMSC that writes receipt dates in local time needs its UTC offset here.
+   */
+  receiptClockSkewMs?: number;
+  /**
    * Messages of this account waiting to be sent (queued or submitting) at most (default
    * 1 000 000): beyond it send() rejects with QueueFullError instead of growing the table.
    */

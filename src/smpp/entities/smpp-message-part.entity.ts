@@ -37,6 +37,10 @@ import { SmppMessage } from './smpp-message.entity.js';
 @Index('ix_smpp_message_parts_recovery', ['status', 'claimedUntil'], {
   where: `status = 'submitting'`,
 })
+// Candidates for a receipt whose SMSC id matches nothing (store/unknown-resolver.ts).
+@Index('ix_smpp_message_parts_unknown', ['account', 'updatedAt'], {
+  where: `status = 'unknown' AND smsc_message_id IS NULL`,
+})
 @Check(
   'ck_smpp_message_parts_status',
   `status IN ('scheduled', 'queued', 'submitting', 'submitted', 'delivered', 'undeliverable', 'expired', 'rejected', 'failed', 'unknown', 'cancelled')`,
@@ -140,6 +144,13 @@ export class SmppMessagePart {
 
   @Column({ name: 'submitted_at', type: 'timestamptz', nullable: true })
   submittedAt!: Date | null;
+
+  /**
+   * When this part, `unknown` (no submit_sm_resp stored), was matched to a receipt by destination,
+   * text and submit date and took its SMSC id (store/unknown-resolver.ts); else null.
+   */
+  @Column({ name: 'unknown_resolved_at', type: 'timestamptz', nullable: true })
+  unknownResolvedAt!: Date | null;
 
   @Column({ name: 'done_at', type: 'timestamptz', nullable: true })
   doneAt!: Date | null;

@@ -19,6 +19,10 @@ import { SmppMessagePart } from './smpp-message-part.entity.js';
 @Index('ix_smpp_receipts_part', ['partId'])
 /** Retention walks receipts that never matched oldest first. */
 @Index('ix_smpp_receipts_parked_age', ['receivedAt'], { where: 'part_id IS NULL' })
+/** Parked receipts of a destination, for resolving `unknown` parts (store/unknown-resolver.ts). */
+@Index('ix_smpp_receipts_parked_source', ['account', 'sourceAddr', 'receivedAt'], {
+  where: 'part_id IS NULL',
+})
 export class SmppReceipt {
   @PrimaryColumn({
     name: 'id',

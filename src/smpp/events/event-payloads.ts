@@ -5,6 +5,7 @@ import {
   MessageFailedEvent,
   MessageSubmittedEvent,
   MessageUnknownEvent,
+  MessageUnknownResolvedEvent,
   ReceiptReceivedEvent,
   type SmppDomainEventPayload,
 } from './message-events.js';
@@ -19,6 +20,7 @@ const PAYLOAD_CLASSES: Partial<
   [SmppEvents.ReceiptReceived]: ReceiptReceivedEvent,
   [SmppEvents.InboundReceived]: InboundReceivedEvent,
   [SmppEvents.MessageUnknown]: MessageUnknownEvent,
+  [SmppEvents.MessageUnknownResolved]: MessageUnknownResolvedEvent,
   [SmppEvents.InboundQuarantined]: InboundQuarantinedEvent,
 };
 

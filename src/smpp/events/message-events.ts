@@ -119,6 +119,29 @@ export class MessageCancelledEvent extends SmppDomainEvent {
 }
 
 /**
+ * A part that was `unknown` (no submit_sm_resp stored) was matched to a receipt whose SMSC id
+ * matched nothing, by destination, `text:` prefix and submit date, with no other candidate
+ * (`smpp.message.unknown-resolved`). The part took the receipt's SMSC id and state; the message's
+ * own events (delivered, failed, ...) follow as usual.
+ */
+export class MessageUnknownResolvedEvent extends SmppDomainEvent {
+  readonly messageId!: string;
+  readonly account!: string;
+  readonly to!: string;
+  readonly clientRef!: string | null;
+  readonly partSeq!: number;
+  /** The SMSC message id the part took (the receipt's). */
+  readonly smscMessageId!: string;
+  /** The receipt that resolved it. */
+  readonly receiptId!: string;
+  readonly stat!: string;
+  constructor(fields: Omit<MessageUnknownResolvedEvent, never>) {
+    super();
+    assign(this, fields as unknown as Record<string, unknown>);
+  }
+}
+
+/**
  * A deliver_sm (receipt or MO) that could never be stored, kept raw in smpp_quarantined_pdus and
  * answered ESME_ROK so the SMSC stops re-sending it (`smpp.inbound.quarantined`). Never its text.
  */
@@ -176,6 +199,7 @@ export type SmppDomainEventPayload =
   | MessageUnknownEvent
   | MessageExpiredEvent
   | MessageCancelledEvent
+  | MessageUnknownResolvedEvent
   | InboundQuarantinedEvent
   | ReceiptReceivedEvent
   | InboundReceivedEvent;

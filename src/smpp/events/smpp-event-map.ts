@@ -8,6 +8,7 @@ import type {
   MessageFailedEvent,
   MessageSubmittedEvent,
   MessageUnknownEvent,
+  MessageUnknownResolvedEvent,
   ReceiptReceivedEvent,
 } from './message-events.js';
 import type { SmppEventName } from './smpp-events.js';
@@ -22,6 +23,7 @@ export interface SmppEventMap {
   'smpp.message.unknown': MessageUnknownEvent;
   'smpp.message.expired': MessageExpiredEvent;
   'smpp.message.cancelled': MessageCancelledEvent;
+  'smpp.message.unknown-resolved': MessageUnknownResolvedEvent;
   'smpp.receipt.received': ReceiptReceivedEvent;
   'smpp.inbound.received': InboundReceivedEvent;
   'smpp.inbound.quarantined': InboundQuarantinedEvent;

@@ -11,6 +11,11 @@ export const SmppEvents = {
   MessageExpired: 'smpp.message.expired',
   /** cancel() took the message before any part left. */
   MessageCancelled: 'smpp.message.cancelled',
+  /**
+   * An `unknown` part was matched to a parked receipt by destination, text and submit date (no
+   * SMSC id was stored for it): it took the receipt's SMSC id and state.
+   */
+  MessageUnknownResolved: 'smpp.message.unknown-resolved',
   ReceiptReceived: 'smpp.receipt.received',
   InboundReceived: 'smpp.inbound.received',
   /** A deliver_sm that could never be stored was kept raw in smpp_quarantined_pdus and acknowledged. */

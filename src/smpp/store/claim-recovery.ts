@@ -1,5 +1,12 @@
 import type { PendingEvent } from './message-state-writer.js';
-import { finishPartWrite, type PartWriteContext } from './part-write-context.js';
+import type { ReceiptObservation } from '../telemetry/smpp-telemetry.js';
+import {
+  finishPartWrite,
+  observeReceipts,
+  observeResolved,
+  type PartWriteContext,
+} from './part-write-context.js';
+import { matchParked } from './receipt-matching.js';
 import { lockAccounts, rows } from './sql.js';
 
 /**
@@ -18,7 +25,8 @@ export class ClaimRecovery {
     requeue: boolean,
     replicas?: { self: string; deadAfterMs: number },
   ): Promise<{ parts: number; unsent: number; events: PendingEvent[] }> {
-    return this.context.dataSource.transaction(async (em) => {
+    const observed: ReceiptObservation[] = [];
+    const result = await this.context.dataSource.transaction(async (em) => {
       await lockAccounts(em, [this.context.scope.lockKey(account)]);
       const updated = await rows<{ id: string; message_id: string; status: string }>(
         em,
@@ -38,14 +46,20 @@ export class ClaimRecovery {
          RETURNING p.id, p.message_id, p.status`,
         [account, requeue, replicas?.self ?? null, replicas?.deadAfterMs ?? 0],
       );
-      const events = await finishPartWrite(
-        this.context,
+      const touched = new Set(updated.map((u) => u.message_id));
+      // Parts that became unknown: a receipt parked before may be theirs.
+      const resolved = await this.context.unknowns.forParts(
         em,
-        new Set(updated.map((u) => u.message_id)),
-        [],
+        updated.filter((u) => u.status === 'unknown').map((u) => u.id),
       );
+      if (resolved.parts.length > 0)
+        await matchParked(em, this.context.scope, resolved.parts, touched, observed);
+      const events = await finishPartWrite(this.context, em, touched, resolved.events);
       const unsent = updated.filter((u) => u.status === 'queued').length;
       return { parts: updated.length, unsent, events };
     });
+    observeReceipts(this.context, observed);
+    observeResolved(this.context, result.events);
+    return result;
   }
 }

@@ -1,8 +1,10 @@
 import type { DataSource } from 'typeorm';
+import { SmppEvents } from '../events/smpp-events.js';
 import { writeOutbox } from './outbox/outbox-queries.js';
 import type { ReceiptObservation, SmppTelemetry } from '../telemetry/smpp-telemetry.js';
 import { refreshMessages, type PendingEvent } from './message-state-writer.js';
 import type { SqlExecutor } from './sql.js';
+import { UnknownResolver } from './unknown-resolver.js';
 
 /**
  * Which accounts share an SMSC account (system_id at one host): a receipt that arrives on any of
@@ -29,6 +31,8 @@ export interface PartWriteContext {
   scope: AccountScope;
   /** The replica that owns the first dispatch of the events written here (see writeOutbox). */
   eventOwner: string | null;
+  /** Matches receipts that found no SMSC id to `unknown` parts, and the reverse (UnknownResolver). */
+  unknowns: UnknownResolver;
 }
 
 export function partWriteContext(
@@ -37,8 +41,9 @@ export function partWriteContext(
   telemetry?: SmppTelemetry,
   scope: AccountScope = SELF_SCOPE,
   eventOwner: string | null = null,
+  unknowns: UnknownResolver = new UnknownResolver({ siblings: scope.siblings }),
 ): PartWriteContext {
-  return { dataSource, recordEvents, telemetry, scope, eventOwner };
+  return { dataSource, recordEvents, telemetry, scope, eventOwner, unknowns };
 }
 
 /** Recomputes the touched messages and writes their events (with `extra`) to the outbox. */
@@ -55,4 +60,13 @@ export async function finishPartWrite(
 
 export function observeReceipts(context: PartWriteContext, observed: ReceiptObservation[]): void {
   if (context.telemetry) for (const o of observed) context.telemetry.receipt(o);
+}
+
+/** Counts the unknown parts resolved by a committed write (their `unknown-resolved` events). */
+export function observeResolved(context: PartWriteContext, events: readonly PendingEvent[]): void {
+  if (!context.telemetry) return;
+  for (const e of events) {
+    if (e.name === SmppEvents.MessageUnknownResolved)
+      context.telemetry.unknownResolved({ account: (e.payload as { account: string }).account });
+  }
 }

@@ -10,6 +10,7 @@ import {
   type AccountScope,
   finishPartWrite,
   observeReceipts,
+  observeResolved,
   type PartWriteContext,
 } from './part-write-context.js';
 import { lockAccounts, rows, type SqlExecutor } from './sql.js';
@@ -78,14 +79,18 @@ export class ReceiptMatcher {
           }),
         };
       });
-      return finishPartWrite(
-        this.context,
+      const touched = new Set(changes.matches.map((m) => m.part.message_id));
+      // Receipts that matched no SMSC id may be those of `unknown` parts.
+      const resolved = await this.context.unknowns.forReceipts(
         em,
-        new Set(changes.matches.map((m) => m.part.message_id)),
-        receiptEvents,
+        receipts.filter((r) => !matchOf.has(r.id)).map((r) => r.id),
       );
+      if (resolved.parts.length > 0)
+        await matchParked(em, scope, resolved.parts, touched, observed);
+      return finishPartWrite(this.context, em, touched, [...receiptEvents, ...resolved.events]);
     });
     observeReceipts(this.context, observed);
+    observeResolved(this.context, events);
     return events;
   }
 }

@@ -2,7 +2,12 @@ import { fitColumn } from '../messages/wire-values.js';
 import type { ReceiptObservation } from '../telemetry/smpp-telemetry.js';
 import type { PendingEvent } from './message-state-writer.js';
 import type { PartRow, SubmitResult } from './part-rows.js';
-import { finishPartWrite, observeReceipts, type PartWriteContext } from './part-write-context.js';
+import {
+  finishPartWrite,
+  observeReceipts,
+  observeResolved,
+  type PartWriteContext,
+} from './part-write-context.js';
 import { matchParked } from './receipt-matching.js';
 import { lockAccounts, rows } from './sql.js';
 
@@ -57,9 +62,18 @@ export class SubmitResultWriter {
       const accepted = updated.filter((p) => p.status === 'submitted');
       const touched = new Set(updated.map((p) => p.message_id));
       if (accepted.length > 0) await matchParked(em, scope, accepted, touched, observed);
-      return finishPartWrite(this.context, em, touched, []);
+      // Parts that became unknown: a receipt parked before may be theirs. After the accepted
+      // parts took their parked receipts, so that none of those is taken for an unknown part.
+      const resolved = await this.context.unknowns.forParts(
+        em,
+        updated.filter((p) => p.status === 'unknown').map((p) => p.id),
+      );
+      if (resolved.parts.length > 0)
+        await matchParked(em, scope, resolved.parts, touched, observed);
+      return finishPartWrite(this.context, em, touched, resolved.events);
     });
     observeReceipts(this.context, observed);
+    observeResolved(this.context, events);
     return events;
   }
 }

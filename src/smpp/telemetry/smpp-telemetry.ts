@@ -49,6 +49,11 @@ export interface UnknownObservation {
   account: string;
 }
 
+/** An `unknown` part matched to a parked receipt by destination, text and submit date. */
+export interface UnknownResolvedObservation {
+  account: string;
+}
+
 interface TelemetryEvents {
   submit: [SubmitObservation];
   receipt: [ReceiptObservation];
@@ -56,13 +61,15 @@ interface TelemetryEvents {
   quarantine: [QuarantineObservation];
   storeGiveUp: [StoreGiveUpObservation];
   unknown: [UnknownObservation];
+  unknownResolved: [UnknownResolvedObservation];
 }
 
 type TelemetryName = keyof TelemetryEvents;
 
 /**
  * In-process measurements for metrics (Prometheus and the like): subscribe with `on('submit')` /
- * `on('receipt')` / `on('event')` / `on('quarantine')` / `on('storeGiveUp')` / `on('unknown')`. Cheap when nobody listens; never carries message text or
+ * `on('receipt')` / `on('event')` / `on('quarantine')` / `on('storeGiveUp')` / `on('unknown')` /
+ * `on('unknownResolved')`. Cheap when nobody listens; never carries message text or
  * passwords. Observations are made after the change they describe is stored, and a listener that
  * throws (or rejects) is logged once and otherwise ignored: it never reaches the pipeline.
  */
@@ -93,6 +100,10 @@ export class SmppTelemetry extends EventEmitter<TelemetryEvents> {
 
   unknown(observation: UnknownObservation): void {
     this.observe('unknown', observation);
+  }
+
+  unknownResolved(observation: UnknownResolvedObservation): void {
+    this.observe('unknownResolved', observation);
   }
 
   private observe<K extends TelemetryName>(name: K, observation: TelemetryEvents[K][0]): void {
