@@ -3,6 +3,7 @@ import { HostileInputBounds1764200000000 } from './1764200000000-HostileInputBou
 import { OutboxRetries1764300000000 } from './1764300000000-OutboxRetries.js';
 import { ReplicaHandOver1764400000000 } from './1764400000000-ReplicaHandOver.js';
 import { RetentionIndexes1764500000000 } from './1764500000000-RetentionIndexes.js';
+import { RetentionVacuum1764630000000 } from './1764630000000-RetentionVacuum.js';
 
 export {
   HostileInputBounds1764200000000,
@@ -10,6 +11,7 @@ export {
   OutboxRetries1764300000000,
   ReplicaHandOver1764400000000,
   RetentionIndexes1764500000000,
+  RetentionVacuum1764630000000,
 };
 
 /** The module's migrations, oldest first: register them in the host's DataSource (no globs). */
@@ -19,4 +21,5 @@ export const SMPP_MIGRATIONS = [
   OutboxRetries1764300000000,
   ReplicaHandOver1764400000000,
   RetentionIndexes1764500000000,
+  RetentionVacuum1764630000000,
 ];

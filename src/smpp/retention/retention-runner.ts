@@ -2,6 +2,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import { abortableSleep } from '../binds/abortable-sleep.js';
 import { rows } from '../store/sql.js';
 import type { ResolvedRetention } from './retention-options.js';
+import { RetentionVacuum } from './retention-vacuum.js';
 import {
   RETENTION_STEPS,
   RETENTION_TABLES,
@@ -17,6 +18,8 @@ export interface PurgeResult {
   skipped?: 'disabled' | 'running-elsewhere';
   /** Rows deleted per table. */
   purged: Record<RetentionTable, number>;
+  /** VACUUMs the run made per table (option `retention.vacuumAfterRows`). */
+  vacuums: Partial<Record<RetentionTable, number>>;
   /** Whether the run stopped early (shutdown) with rows still due. */
   interrupted: boolean;
   durationMs: number;
@@ -35,6 +38,7 @@ export function emptyCounts(): Record<RetentionTable, number> {
  * Runs every retention step in bounded batches, each its own short transaction, with a pause
  * between batches, under a session advisory lock so that one process at a time purges. Batches
  * pick their rows with FOR UPDATE SKIP LOCKED: a row the live traffic holds is left for next time.
+ * Tables it deleted enough rows from are vacuumed as it goes (RetentionVacuum).
  */
 export class RetentionRunner {
   constructor(
@@ -61,24 +65,33 @@ export class RetentionRunner {
           ran: false,
           skipped: 'running-elsewhere',
           purged,
+          vacuums: {},
           interrupted: false,
           durationMs: Date.now() - started,
         };
       }
       let interrupted = false;
+      const vacuum = new RetentionVacuum(qr, this.options.vacuumAfterRows);
       try {
         for (const step of this.steps) {
           const periodMs = this.options.periodsMs[step.period];
           if (periodMs === null || !(await step.available(qr))) continue;
-          if (!(await this.runStep(qr, step, periodMs, purged, signal))) {
+          if (!(await this.runStep(qr, step, periodMs, purged, vacuum, signal))) {
             interrupted = true;
             break;
           }
         }
+        if (!interrupted) await vacuum.finish();
       } finally {
         await qr.query(`SELECT pg_advisory_unlock(hashtext($1))`, [PURGE_LOCK]);
       }
-      return { ran: true, purged, interrupted, durationMs: Date.now() - started };
+      return {
+        ran: true,
+        purged,
+        vacuums: vacuum.vacuums,
+        interrupted,
+        durationMs: Date.now() - started,
+      };
     } finally {
       await qr.release();
     }
@@ -90,6 +103,7 @@ export class RetentionRunner {
     step: RetentionStep,
     periodMs: number,
     purged: Record<RetentionTable, number>,
+    vacuum: RetentionVacuum,
     signal: AbortSignal,
   ): Promise<boolean> {
     // The database's clock, not this host's: every replica purges the same rows.
@@ -115,6 +129,8 @@ export class RetentionRunner {
       }
       for (const [table, n] of Object.entries(batch.deleted)) purged[table as RetentionTable] += n;
       this.onBatch(batch.deleted);
+      // Outside the batch's transaction (VACUUM cannot run in one), under the purge lock still.
+      await vacuum.deleted(batch.deleted);
       if (batch.picked < this.options.batchSize) return true;
       if (this.options.pauseMs > 0) await abortableSleep(this.options.pauseMs, signal);
     }

@@ -96,8 +96,7 @@ function singleTable(
 
 /**
  * Finished messages: a batch of messages (oldest done_at first), then their receipts, parts and
- * the messages themselves. Receipts go first: their foreign key to the part would otherwise turn
- * them into "unmatched" receipts (ON DELETE SET NULL).
+ * the messages themselves.
  */
 export const FINISHED_MESSAGES_PICK_SQL = `
   SELECT id FROM smpp_messages
@@ -106,45 +105,64 @@ export const FINISHED_MESSAGES_PICK_SQL = `
    LIMIT $2
    FOR UPDATE SKIP LOCKED`;
 
-const finishedMessages: RetentionStep = {
-  name: 'finished messages',
-  period: 'finishedMessagesDays',
-  available: always,
-  async batch(db, cutoff, limit) {
-    const picked = await rows<{ id: string }>(db, FINISHED_MESSAGES_PICK_SQL, [cutoff, limit]);
-    if (picked.length === 0) return { picked: 0, deleted: {} };
-    const ids = picked.map((r) => r.id);
-    const receipts = await deleted(
-      db,
-      `WITH gone AS (
-         DELETE FROM smpp_receipts r USING smpp_message_parts p
-          WHERE p.message_id = ANY($1::uuid[]) AND r.part_id = p.id
-         RETURNING 1)
-       SELECT count(*)::int AS n FROM gone`,
-      [ids],
-    );
-    const parts = await deleted(
-      db,
-      `WITH gone AS (DELETE FROM smpp_message_parts WHERE message_id = ANY($1::uuid[]) RETURNING 1)
-       SELECT count(*)::int AS n FROM gone`,
-      [ids],
-    );
-    const messages = await deleted(
-      db,
-      `WITH gone AS (DELETE FROM smpp_messages WHERE id = ANY($1::uuid[]) RETURNING 1)
-       SELECT count(*)::int AS n FROM gone`,
-      [ids],
-    );
-    return {
-      picked: picked.length,
-      deleted: { smpp_messages: messages, smpp_message_parts: parts, smpp_receipts: receipts },
-    };
-  },
-};
+/**
+ * Messages left `unknown` (no final state, ever, unless a late receipt comes): by the time they
+ * became unknown, which is their last update (index ix_smpp_messages_unknown).
+ */
+export const UNKNOWN_MESSAGES_PICK_SQL = `
+  SELECT id FROM smpp_messages
+   WHERE status = 'unknown' AND updated_at < $1
+   ORDER BY updated_at
+   LIMIT $2
+   FOR UPDATE SKIP LOCKED`;
+
+/**
+ * Messages picked by `pick` with their receipts, parts and the messages themselves. Receipts go
+ * first: their foreign key to the part would otherwise turn them into "unmatched" receipts
+ * (ON DELETE SET NULL).
+ */
+function messagesStep(name: string, period: RetentionPeriodKey, pick: string): RetentionStep {
+  return {
+    name,
+    period,
+    available: always,
+    async batch(db, cutoff, limit) {
+      const picked = await rows<{ id: string }>(db, pick, [cutoff, limit]);
+      if (picked.length === 0) return { picked: 0, deleted: {} };
+      const ids = picked.map((r) => r.id);
+      const receipts = await deleted(
+        db,
+        `WITH gone AS (
+           DELETE FROM smpp_receipts r USING smpp_message_parts p
+            WHERE p.message_id = ANY($1::uuid[]) AND r.part_id = p.id
+           RETURNING 1)
+         SELECT count(*)::int AS n FROM gone`,
+        [ids],
+      );
+      const parts = await deleted(
+        db,
+        `WITH gone AS (DELETE FROM smpp_message_parts WHERE message_id = ANY($1::uuid[]) RETURNING 1)
+         SELECT count(*)::int AS n FROM gone`,
+        [ids],
+      );
+      const messages = await deleted(
+        db,
+        `WITH gone AS (DELETE FROM smpp_messages WHERE id = ANY($1::uuid[]) RETURNING 1)
+         SELECT count(*)::int AS n FROM gone`,
+        [ids],
+      );
+      return {
+        picked: picked.length,
+        deleted: { smpp_messages: messages, smpp_message_parts: parts, smpp_receipts: receipts },
+      };
+    },
+  };
+}
 
 /** Every step, in the order a run takes them. */
 export const RETENTION_STEPS: readonly RetentionStep[] = [
-  finishedMessages,
+  messagesStep('finished messages', 'finishedMessagesDays', FINISHED_MESSAGES_PICK_SQL),
+  messagesStep('unknown messages', 'unknownMessagesDays', UNKNOWN_MESSAGES_PICK_SQL),
   singleTable(
     'dispatched events',
     'dispatchedEventsHours',
