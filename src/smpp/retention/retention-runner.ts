@@ -27,7 +27,6 @@ export interface PurgeResult {
 
 /** One lock for the whole purge, whichever process runs it. */
 const PURGE_LOCK = 'smpp:retention';
-/** A batch that waits longer than this for a row lock gives up (the live traffic has it). */
 const LOCK_TIMEOUT = '2s';
 
 export function emptyCounts(): Record<RetentionTable, number> {
@@ -35,7 +34,8 @@ export function emptyCounts(): Record<RetentionTable, number> {
 }
 
 /**
- * Runs every retention step in bounded batches, each its own short transaction, with a pause
+ * Runs every retention step in bounded batches, each one statement in its own transaction (no
+ * transaction stays open while this process is busy elsewhere), with a pause
  * between batches, under a session advisory lock so that one process at a time purges. Batches
  * pick their rows with FOR UPDATE SKIP LOCKED: a row the live traffic holds is left for next time.
  * Tables it deleted enough rows from are vacuumed as it goes (RetentionVacuum).
@@ -73,6 +73,11 @@ export class RetentionRunner {
       let interrupted = false;
       const vacuum = new RetentionVacuum(qr, this.options.vacuumAfterRows);
       try {
+        // For this connection while it purges (reset before it goes back to the pool): a batch
+        // that waits longer than this for a row lock gives up (the live traffic has it), and a
+        // batch lost in a crash is simply deleted by the next run, so its commit need not wait
+        // for the WAL flush (the live traffic's commits do).
+        await qr.query(`SET lock_timeout = '${LOCK_TIMEOUT}'; SET synchronous_commit = off`);
         for (const step of this.steps) {
           const periodMs = this.options.periodsMs[step.period];
           if (periodMs === null || !(await step.available(qr))) continue;
@@ -83,7 +88,11 @@ export class RetentionRunner {
         }
         if (!interrupted) await vacuum.finish();
       } finally {
-        await qr.query(`SELECT pg_advisory_unlock(hashtext($1))`, [PURGE_LOCK]);
+        try {
+          await qr.query(`RESET lock_timeout; RESET synchronous_commit`);
+        } finally {
+          await qr.query(`SELECT pg_advisory_unlock(hashtext($1))`, [PURGE_LOCK]);
+        }
       }
       return {
         ran: true,
@@ -114,22 +123,15 @@ export class RetentionRunner {
     );
     for (;;) {
       if (signal.aborted) return false;
-      await qr.startTransaction();
       let batch;
       try {
-        await qr.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
-        // A batch lost in a crash is simply deleted by the next run: its commit need not wait
-        // for the WAL flush (the live traffic's commits do).
-        await qr.query(`SET LOCAL synchronous_commit = off`);
         batch = await step.batch(qr, cutoff, this.options.batchSize);
-        await qr.commitTransaction();
       } catch (error) {
-        await qr.rollbackTransaction().catch(() => undefined);
         throw new Error(`retention: ${step.name}: ${(error as Error).message}`, { cause: error });
       }
       for (const [table, n] of Object.entries(batch.deleted)) purged[table as RetentionTable] += n;
       this.onBatch(batch.deleted);
-      // Outside the batch's transaction (VACUUM cannot run in one), under the purge lock still.
+      // Between batches (VACUUM cannot run in a transaction), under the purge lock still.
       await vacuum.deleted(batch.deleted);
       if (batch.picked < this.options.batchSize) return true;
       if (this.options.pauseMs > 0) await abortableSleep(this.options.pauseMs, signal);
