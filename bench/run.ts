@@ -82,6 +82,7 @@ async function main(): Promise<void> {
   log(
     `nestjs-smpp bench: ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}, node ${process.version}, Postgres: ${server.source}, N = ${N}`,
   );
+  log(`Postgres settings: ${await server.settings()}`);
   try {
     if (PHASES.has('raw')) {
       // The ceiling: bare smpp@0.5.1, 1 bind, window 10, pre-encoded bytes, no receipts, nothing stored.
