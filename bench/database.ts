@@ -45,6 +45,22 @@ export class BenchServer {
     };
   }
 
+  /** Server settings that move the history figures (autovacuum is off on some test servers). */
+  async settings(): Promise<string> {
+    const client = new pg.Client({ connectionString: this.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ name: string; setting: string; unit: string | null }>(
+        `SELECT name, setting, unit FROM pg_settings
+          WHERE name IN ('autovacuum', 'shared_buffers', 'max_wal_size', 'synchronous_commit')
+          ORDER BY name`,
+      );
+      return rows.map((r) => `${r.name}=${r.setting}${r.unit ? ` ${r.unit}` : ''}`).join(', ');
+    } finally {
+      await client.end();
+    }
+  }
+
   async close(): Promise<void> {
     if (!this.embedded) return;
     await this.embedded.stop();

@@ -3,11 +3,16 @@ import { generateHistory } from './history-data.js';
 import { destination } from './raw.js';
 import { SimProcess } from './sim-control.js';
 import { benchText } from './texts.js';
+import { sampleWaits, type WaitSamples } from './wait-sampler.js';
 
 export interface PurgeUnderLoad {
   /** Rows deleted, all tables. */
   rows: number;
   perTable: Record<string, number>;
+  /** VACUUMs the purge made as it went, per table. */
+  vacuums: Record<string, number>;
+  /** What the sessions of the database waited on during the purge (pg_stat_activity samples). */
+  waits: WaitSamples;
   seconds: number;
   rowsPerS: number;
   /** send() latency of the sends made while the purge ran (open loop at `ratePerS`). */
@@ -25,10 +30,11 @@ export interface PurgeUnderLoad {
 
 /**
  * On a database holding a history, on the paced set-up (4 binds x 50/s, receipts flowing):
- * SmppService.purge() while send() runs at `ratePerS` (open loop) until the purge is over; then a
- * plain VACUUM (what autovacuum does on its own, made explicit so the figure does not depend on
- * its timing), and a refill with as many new finished messages as were purged. Database sizes
- * before the purge, after it and after the refill show whether the space is reused.
+ * SmppService.purge() while send() runs at `ratePerS` (open loop) until the purge is over (the
+ * purge vacuums what it deleted from as it goes: option retention.vacuumAfterRows), then a refill
+ * with as many new finished messages as were purged. Database sizes before the purge, after it
+ * and after the refill show whether the space is reused. Nothing here vacuums: what the figures
+ * show is what the module does on its own.
  */
 export async function purgeUnderLoad(
   databaseUrl: string,
@@ -68,16 +74,15 @@ export async function purgeUnderLoad(
     )) as Array<{ n: number }>;
     const dbMbBeforePurge = await dbMb();
     let done = false;
+    const sampler = await sampleWaits(databaseUrl);
     const purging = app.smpp.purge().finally(() => {
       done = true;
     });
     const latencies = await openLoop(send, ratePerS, 'purge', () => done);
     const result = await purging;
+    const waits = await sampler.stop();
     if (!result.ran) throw new Error(`the purge did not run: ${result.skipped}`);
     const rows = Object.values(result.purged).reduce((a, b) => a + b, 0);
-    await app.dataSource.query(
-      `VACUUM smpp_messages, smpp_message_parts, smpp_receipts, smpp_outbox_events`,
-    );
     const dbMbAfterPurge = await dbMb();
     // Back to as many messages as before the purge: what was sent during it counts as refilled.
     const [{ n: messagesNow }] = (await app.dataSource.query(
@@ -94,6 +99,8 @@ export async function purgeUnderLoad(
     return {
       rows,
       perTable: Object.fromEntries(Object.entries(result.purged).filter(([, n]) => n > 0)),
+      vacuums: result.vacuums,
+      waits,
       seconds: result.durationMs / 1000,
       rowsPerS: rows / (result.durationMs / 1000),
       sendP50Ms: at(0.5),

@@ -19,6 +19,7 @@ import { rawSubmitRate } from './raw.js';
 import { SimProcess } from './sim-control.js';
 import { historyPhase } from './history.js';
 import { priorityPhase } from './priority.js';
+import { topWaits } from './wait-sampler.js';
 import { benchText } from './texts.js';
 
 const N = Number(process.env.BENCH_N ?? 20_000);
@@ -96,6 +97,7 @@ async function main(): Promise<void> {
   log(
     `nestjs-smpp bench: ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}, node ${process.version}, Postgres: ${server.source}, N = ${N}`,
   );
+  log(`Postgres settings: ${await server.settings()}`);
   try {
     if (PHASES.has('raw')) {
       // The ceiling: bare smpp@0.5.1, 1 bind, window 10, pre-encoded bytes, no receipts, nothing stored.
@@ -238,7 +240,16 @@ async function main(): Promise<void> {
           )}); send() p50 ${round(pu.sendP50Ms, 2)} ms, p99 ${s.send_p99_ms_during_purge} ms, max ${round(pu.sendMaxMs, 1)} ms over ${pu.sends} sends; p99 just before the purge ${s.send_p99_ms_before_purge} ms`,
       ]);
       rows.push([
-        'database size: before purge / after purge + VACUUM / after refill',
+        'waits during the purge',
+        `${pu.waits.samples} samples`,
+        `live sessions: ${topWaits(pu.waits.others) || 'none active'}; the purge: ${topWaits(pu.waits.purge)}; blocked by the purge ${pu.waits.blockedByPurge}; VACUUMs ${
+          Object.entries(pu.vacuums)
+            .map(([t, n]) => `${t} ${n}`)
+            .join(', ') || 'none'
+        }`,
+      ]);
+      rows.push([
+        'database size: before purge / after purge / after refill',
         `${s.db_mb_before_purge} / ${round(pu.dbMbAfterPurge, 0)} / ${s.db_mb_after_refill} MB`,
         `refilled ${pu.refilledMessages} messages; growth ${round(((pu.dbMbAfterRefill - pu.dbMbBeforePurge) / pu.dbMbBeforePurge) * 100, 1)} %`,
       ]);

@@ -6,6 +6,7 @@ import { RetentionIndexes1764500000000 } from './1764500000000-RetentionIndexes.
 import { LanesAndTime1764600000000 } from './1764600000000-LanesAndTime.js';
 import { SmartEncoding1764610000000 } from './1764610000000-SmartEncoding.js';
 import { UnknownResolution1764620000000 } from './1764620000000-UnknownResolution.js';
+import { RetentionVacuum1764630000000 } from './1764630000000-RetentionVacuum.js';
 
 export {
   HostileInputBounds1764200000000,
@@ -16,6 +17,7 @@ export {
   RetentionIndexes1764500000000,
   SmartEncoding1764610000000,
   UnknownResolution1764620000000,
+  RetentionVacuum1764630000000,
 };
 
 /** The module's migrations, oldest first: register them in the host's DataSource (no globs). */
@@ -28,4 +30,5 @@ export const SMPP_MIGRATIONS = [
   LanesAndTime1764600000000,
   SmartEncoding1764610000000,
   UnknownResolution1764620000000,
+  RetentionVacuum1764630000000,
 ];

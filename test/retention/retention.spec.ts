@@ -10,7 +10,7 @@ import { readStoreStats } from '../../src/smpp/retention/store-stats.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createSmppTestApp, eventually, startSimulator } from '../support/smpp-app.js';
 
-/** Inserts `n` messages of one part with a receipt each, finished (or not) `daysAgo` days ago. */
+/** Inserts `n` messages of one part with a receipt each, last updated (and finished, if final) `daysAgo` days ago. */
 async function messages(
   db: TestDatabase,
   n: number,
@@ -23,9 +23,10 @@ async function messages(
   await db.dataSource.query(
     `WITH m AS (
        INSERT INTO smpp_messages (id, account, destination, source, source_ton, source_npi, text, encoding,
-                                  data_coding, status, parts_total, registered_delivery, created_at, done_at)
+                                  data_coding, status, parts_total, registered_delivery, created_at, updated_at, done_at)
        SELECT id, $2, '6591230000', 'Brand', 5, 0, 'old text', 'gsm7', 0, $3, 1, 1,
               now() - ($4::int * interval '1 day') - interval '1 minute',
+              now() - ($4::int * interval '1 day'),
               CASE WHEN $5 THEN now() - ($4::int * interval '1 day') END
          FROM unnest($1::uuid[]) AS id
        RETURNING id, account),
@@ -69,6 +70,7 @@ describe('retention', () => {
     const recent = await messages(db, 6, 'delivered', 29);
     const oldLive = await messages(db, 4, 'submitted', 60);
     const oldUnknown = await messages(db, 3, 'unknown', 60);
+    const recentUnknown = await messages(db, 2, 'unknown', 29);
     // A receipt that never matched, old and recent; MO fragments and messages; events; leases.
     await db.dataSource.query(
       `INSERT INTO smpp_receipts (id, account, smsc_message_id, stat, final, raw_text, tlvs, source_addr, destination_addr, received_at)
@@ -110,9 +112,9 @@ describe('retention', () => {
     expect(result.ran).toBe(true);
     expect(result.interrupted).toBe(false);
     expect(result.purged).toMatchObject({
-      smpp_messages: 25,
-      smpp_message_parts: 25,
-      smpp_receipts: 25 + 9,
+      smpp_messages: 25 + 3,
+      smpp_message_parts: 25 + 3,
+      smpp_receipts: 25 + 3 + 9,
       smpp_outbox_events: 10,
       smpp_inbound_fragments: 2,
       smpp_inbound_messages: 1,
@@ -121,11 +123,12 @@ describe('retention', () => {
     // Batches of at most 7 messages: 7, 7, 7, 4.
     expect(Math.max(...batches)).toBeLessThanOrEqual(7);
     const left: Array<{ id: string }> = await db.dataSource.query(`SELECT id FROM smpp_messages`);
-    expect(left.map((r) => r.id).sort()).toEqual([...recent, ...oldLive, ...oldUnknown].sort());
-    for (const id of [...oldDelivered, ...oldFailed])
+    // `submitted` waits for its receipt whatever its age; `unknown` is given up after its period.
+    expect(left.map((r) => r.id).sort()).toEqual([...recent, ...oldLive, ...recentUnknown].sort());
+    for (const id of [...oldDelivered, ...oldFailed, ...oldUnknown])
       expect(left.map((r) => r.id)).not.toContain(id);
-    expect(await count(db, `smpp_message_parts`)).toBe(13);
-    expect(await count(db, `smpp_receipts WHERE part_id IS NOT NULL`)).toBe(13);
+    expect(await count(db, `smpp_message_parts`)).toBe(12);
+    expect(await count(db, `smpp_receipts WHERE part_id IS NOT NULL`)).toBe(12);
     expect(await count(db, `smpp_receipts WHERE part_id IS NULL`)).toBe(3);
     expect(await count(db, `smpp_outbox_events`)).toBe(5);
     expect(await count(db, `smpp_bind_leases`)).toBe(2);
@@ -191,6 +194,66 @@ describe('retention', () => {
     }
   });
 
+  it('vacuums the tables it deleted many rows from, so that new rows reuse their space', async () => {
+    const scratch = await createTestDatabase();
+    try {
+      await messages(scratch, 2_500, 'delivered', 31);
+      await messages(scratch, 100, 'delivered', 1);
+      const heap = async () => {
+        const [row]: Array<{ bytes: string }> = await scratch.dataSource.query(
+          `SELECT pg_relation_size('smpp_messages') AS bytes`,
+        );
+        return Number(row.bytes);
+      };
+      const before = await heap();
+      const result = await new RetentionRunner(
+        scratch.dataSource,
+        options({ batchSize: 500, vacuumAfterRows: 1_000 }),
+      ).run(new AbortController().signal);
+      expect(result.purged.smpp_messages).toBe(2_500);
+      // At 1,000 and 2,000 rows; the last 500 (below the end-of-run minimum) are autovacuum's.
+      expect(result.vacuums).toEqual({
+        smpp_messages: 2,
+        smpp_message_parts: 2,
+        smpp_receipts: 2,
+      });
+      const [vacuumed]: Array<{ at: Date | null }> = await scratch.dataSource.query(
+        `SELECT last_vacuum AS at FROM pg_stat_user_tables WHERE relname = 'smpp_messages'`,
+      );
+      expect(vacuumed.at).not.toBeNull();
+      // As many new rows as were purged fit in the space the purge freed.
+      await messages(scratch, 2_000, 'delivered', 0);
+      expect(await heap()).toBeLessThanOrEqual(before);
+    } finally {
+      await scratch.drop();
+    }
+  });
+
+  it('vacuums at the end of a run what it deleted since the last VACUUM, and never with vacuumAfterRows: false', async () => {
+    const scratch = await createTestDatabase();
+    try {
+      await messages(scratch, 1_200, 'delivered', 31);
+      const result = await new RetentionRunner(
+        scratch.dataSource,
+        options({ batchSize: 500, vacuumAfterRows: 5_000 }),
+      ).run(new AbortController().signal);
+      expect(result.vacuums).toEqual({
+        smpp_messages: 1,
+        smpp_message_parts: 1,
+        smpp_receipts: 1,
+      });
+      await messages(scratch, 1_200, 'delivered', 31);
+      const off = await new RetentionRunner(
+        scratch.dataSource,
+        options({ batchSize: 500, vacuumAfterRows: false }),
+      ).run(new AbortController().signal);
+      expect(off.purged.smpp_messages).toBe(1_200);
+      expect(off.vacuums).toEqual({});
+    } finally {
+      await scratch.drop();
+    }
+  });
+
   it('stats() counts the queue per account and state, the backlog and the oldest rows', async () => {
     const scratch = await createTestDatabase();
     try {
@@ -222,15 +285,19 @@ describe('retention', () => {
   it('rejects bad options with what to write instead', () => {
     const issues: string[] = [];
     resolveRetention(
-      { finishedMessagesDays: -1, batchSize: 0, everyDay: 1 } as unknown as Parameters<
-        typeof resolveRetention
-      >[0],
+      {
+        finishedMessagesDays: -1,
+        batchSize: 0,
+        everyDay: 1,
+        vacuumAfterRows: 10,
+      } as unknown as Parameters<typeof resolveRetention>[0],
       issues,
     );
     expect(issues).toEqual([
       expect.stringContaining('retention.everyDay: unknown option'),
       expect.stringContaining('retention.finishedMessagesDays: expected a number above 0'),
       expect.stringContaining('retention.batchSize: expected a whole number from 1 to 50000'),
+      expect.stringContaining('retention.vacuumAfterRows: expected a whole number from 1000'),
     ]);
     expect(resolveRetention(false, issues)).toBe(false);
   });

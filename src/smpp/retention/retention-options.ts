@@ -6,6 +6,12 @@
 export interface SmppRetentionOptions {
   /** Messages in a final state (delivered, undeliverable, expired, rejected, failed, cancelled), with their parts and receipts, this many days after they finished (default 30). */
   finishedMessagesDays?: number | false;
+  /**
+   * Messages left `unknown` (a part's outcome could not be known: no submit_sm_resp, no receipt),
+   * with their parts and receipts, this many days after they became unknown (default 30). A late
+   * receipt can still settle such a message for a while; after this period nobody will.
+   */
+  unknownMessagesDays?: number | false;
   /** Outbox events this many hours after they were dispatched to the listeners (default 24). */
   dispatchedEventsHours?: number | false;
   /** Dead-lettered outbox events, days after they were dead-lettered (default 30). */
@@ -26,11 +32,18 @@ export interface SmppRetentionOptions {
   batchSize?: number;
   /** Pause between two batches, ms (default 20): the purge leaves the database to the live traffic. */
   pauseMs?: number;
+  /**
+   * A table the purge deleted this many rows from since its last VACUUM is vacuumed (plain
+   * `VACUUM (ANALYZE)`, throttled like autovacuum) before the purge goes on, and at the end of the
+   * run: the space of the purged rows is reused by the next inserts instead of growing the files
+   * (default 50 000; `false`: leave it to autovacuum).
+   */
+  vacuumAfterRows?: number | false;
 }
 
 export type RetentionPeriodKey = Exclude<
   keyof SmppRetentionOptions,
-  'everyMs' | 'batchSize' | 'pauseMs'
+  'everyMs' | 'batchSize' | 'pauseMs' | 'vacuumAfterRows'
 >;
 
 /** Every period in ms (null: kept for ever), and the run's pacing. */
@@ -39,6 +52,8 @@ export interface ResolvedRetention {
   everyMs: number;
   batchSize: number;
   pauseMs: number;
+  /** null: the purge never vacuums. */
+  vacuumAfterRows: number | null;
 }
 
 const HOUR_MS = 3_600_000;
@@ -47,6 +62,7 @@ const DAY_MS = 24 * HOUR_MS;
 /** Documented defaults (README, docs/operations.md). */
 export const RETENTION_DEFAULTS = {
   finishedMessagesDays: 30,
+  unknownMessagesDays: 30,
   dispatchedEventsHours: 24,
   deadLetteredEventsDays: 30,
   unmatchedReceiptsDays: 7,
@@ -57,10 +73,12 @@ export const RETENTION_DEFAULTS = {
   everyMs: 600_000,
   batchSize: 1_000,
   pauseMs: 20,
+  vacuumAfterRows: 50_000,
 } as const satisfies Required<SmppRetentionOptions>;
 
 const UNIT_MS: Record<RetentionPeriodKey, number> = {
   finishedMessagesDays: DAY_MS,
+  unknownMessagesDays: DAY_MS,
   dispatchedEventsHours: HOUR_MS,
   deadLetteredEventsDays: DAY_MS,
   unmatchedReceiptsDays: DAY_MS,
@@ -71,6 +89,9 @@ const UNIT_MS: Record<RetentionPeriodKey, number> = {
 };
 
 const MAX_BATCH = 50_000;
+/** Below this a VACUUM per few batches would cost more than the space it gives back. */
+const MIN_VACUUM_AFTER = 1_000;
+const MAX_VACUUM_AFTER = 100_000_000;
 
 /** Applies the defaults; adds one issue per bad field. `false` turns retention off. */
 export function resolveRetention(
@@ -114,12 +135,22 @@ export function resolveRetention(
     }
     return value;
   };
-  return {
-    periodsMs,
-    everyMs: int('everyMs', 1_000, 7 * DAY_MS),
-    batchSize: int('batchSize', 1, MAX_BATCH),
-    pauseMs: int('pauseMs', 0, 60_000),
-  };
+  const everyMs = int('everyMs', 1_000, 7 * DAY_MS);
+  const batchSize = int('batchSize', 1, MAX_BATCH);
+  const pauseMs = int('pauseMs', 0, 60_000);
+  const vacuum = o.vacuumAfterRows ?? RETENTION_DEFAULTS.vacuumAfterRows;
+  let vacuumAfterRows: number | null = null;
+  if (vacuum !== false) {
+    if (Number.isInteger(vacuum) && vacuum >= MIN_VACUUM_AFTER && vacuum <= MAX_VACUUM_AFTER) {
+      vacuumAfterRows = vacuum;
+    } else {
+      issues.push(
+        `retention.vacuumAfterRows: expected a whole number from ${MIN_VACUUM_AFTER} to ${MAX_VACUUM_AFTER} (or false to leave vacuuming to autovacuum), got ${show(o.vacuumAfterRows)}`,
+      );
+      vacuumAfterRows = RETENTION_DEFAULTS.vacuumAfterRows;
+    }
+  }
+  return { periodsMs, everyMs, batchSize, pauseMs, vacuumAfterRows };
 }
 
 function show(v: unknown): string {

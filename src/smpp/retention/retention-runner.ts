@@ -2,6 +2,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import { abortableSleep } from '../binds/abortable-sleep.js';
 import { rows } from '../store/sql.js';
 import type { ResolvedRetention } from './retention-options.js';
+import { RetentionVacuum } from './retention-vacuum.js';
 import {
   RETENTION_STEPS,
   RETENTION_TABLES,
@@ -17,6 +18,8 @@ export interface PurgeResult {
   skipped?: 'disabled' | 'running-elsewhere';
   /** Rows deleted per table. */
   purged: Record<RetentionTable, number>;
+  /** VACUUMs the run made per table (option `retention.vacuumAfterRows`). */
+  vacuums: Partial<Record<RetentionTable, number>>;
   /** Whether the run stopped early (shutdown) with rows still due. */
   interrupted: boolean;
   durationMs: number;
@@ -24,7 +27,6 @@ export interface PurgeResult {
 
 /** One lock for the whole purge, whichever process runs it. */
 const PURGE_LOCK = 'smpp:retention';
-/** A batch that waits longer than this for a row lock gives up (the live traffic has it). */
 const LOCK_TIMEOUT = '2s';
 
 export function emptyCounts(): Record<RetentionTable, number> {
@@ -32,9 +34,11 @@ export function emptyCounts(): Record<RetentionTable, number> {
 }
 
 /**
- * Runs every retention step in bounded batches, each its own short transaction, with a pause
+ * Runs every retention step in bounded batches, each one statement in its own transaction (no
+ * transaction stays open while this process is busy elsewhere), with a pause
  * between batches, under a session advisory lock so that one process at a time purges. Batches
  * pick their rows with FOR UPDATE SKIP LOCKED: a row the live traffic holds is left for next time.
+ * Tables it deleted enough rows from are vacuumed as it goes (RetentionVacuum).
  */
 export class RetentionRunner {
   constructor(
@@ -61,24 +65,42 @@ export class RetentionRunner {
           ran: false,
           skipped: 'running-elsewhere',
           purged,
+          vacuums: {},
           interrupted: false,
           durationMs: Date.now() - started,
         };
       }
       let interrupted = false;
+      const vacuum = new RetentionVacuum(qr, this.options.vacuumAfterRows);
       try {
+        // For this connection while it purges (reset before it goes back to the pool): a batch
+        // that waits longer than this for a row lock gives up (the live traffic has it), and a
+        // batch lost in a crash is simply deleted by the next run, so its commit need not wait
+        // for the WAL flush (the live traffic's commits do).
+        await qr.query(`SET lock_timeout = '${LOCK_TIMEOUT}'; SET synchronous_commit = off`);
         for (const step of this.steps) {
           const periodMs = this.options.periodsMs[step.period];
           if (periodMs === null || !(await step.available(qr))) continue;
-          if (!(await this.runStep(qr, step, periodMs, purged, signal))) {
+          if (!(await this.runStep(qr, step, periodMs, purged, vacuum, signal))) {
             interrupted = true;
             break;
           }
         }
+        if (!interrupted) await vacuum.finish();
       } finally {
-        await qr.query(`SELECT pg_advisory_unlock(hashtext($1))`, [PURGE_LOCK]);
+        try {
+          await qr.query(`RESET lock_timeout; RESET synchronous_commit`);
+        } finally {
+          await qr.query(`SELECT pg_advisory_unlock(hashtext($1))`, [PURGE_LOCK]);
+        }
       }
-      return { ran: true, purged, interrupted, durationMs: Date.now() - started };
+      return {
+        ran: true,
+        purged,
+        vacuums: vacuum.vacuums,
+        interrupted,
+        durationMs: Date.now() - started,
+      };
     } finally {
       await qr.release();
     }
@@ -90,6 +112,7 @@ export class RetentionRunner {
     step: RetentionStep,
     periodMs: number,
     purged: Record<RetentionTable, number>,
+    vacuum: RetentionVacuum,
     signal: AbortSignal,
   ): Promise<boolean> {
     // The database's clock, not this host's: every replica purges the same rows.
@@ -100,21 +123,16 @@ export class RetentionRunner {
     );
     for (;;) {
       if (signal.aborted) return false;
-      await qr.startTransaction();
       let batch;
       try {
-        await qr.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
-        // A batch lost in a crash is simply deleted by the next run: its commit need not wait
-        // for the WAL flush (the live traffic's commits do).
-        await qr.query(`SET LOCAL synchronous_commit = off`);
         batch = await step.batch(qr, cutoff, this.options.batchSize);
-        await qr.commitTransaction();
       } catch (error) {
-        await qr.rollbackTransaction().catch(() => undefined);
         throw new Error(`retention: ${step.name}: ${(error as Error).message}`, { cause: error });
       }
       for (const [table, n] of Object.entries(batch.deleted)) purged[table as RetentionTable] += n;
       this.onBatch(batch.deleted);
+      // Between batches (VACUUM cannot run in a transaction), under the purge lock still.
+      await vacuum.deleted(batch.deleted);
       if (batch.picked < this.options.batchSize) return true;
       if (this.options.pauseMs > 0) await abortableSleep(this.options.pauseMs, signal);
     }

@@ -28,7 +28,7 @@ export const FINAL_STATES_SQL = `('delivered', 'undeliverable', 'expired', 'reje
 
 /**
  * One kind of row retention deletes: one bounded batch per call (rows older than `cutoff`,
- * oldest first, rows locked by someone else skipped), in the caller's transaction.
+ * oldest first, rows locked by someone else skipped), in one statement (its own transaction).
  */
 export interface RetentionStep {
   readonly name: string;
@@ -96,8 +96,7 @@ function singleTable(
 
 /**
  * Finished messages: a batch of messages (oldest done_at first), then their receipts, parts and
- * the messages themselves. Receipts go first: their foreign key to the part would otherwise turn
- * them into "unmatched" receipts (ON DELETE SET NULL).
+ * the messages themselves.
  */
 export const FINISHED_MESSAGES_PICK_SQL = `
   SELECT id FROM smpp_messages
@@ -106,45 +105,64 @@ export const FINISHED_MESSAGES_PICK_SQL = `
    LIMIT $2
    FOR UPDATE SKIP LOCKED`;
 
-const finishedMessages: RetentionStep = {
-  name: 'finished messages',
-  period: 'finishedMessagesDays',
-  available: always,
-  async batch(db, cutoff, limit) {
-    const picked = await rows<{ id: string }>(db, FINISHED_MESSAGES_PICK_SQL, [cutoff, limit]);
-    if (picked.length === 0) return { picked: 0, deleted: {} };
-    const ids = picked.map((r) => r.id);
-    const receipts = await deleted(
-      db,
-      `WITH gone AS (
-         DELETE FROM smpp_receipts r USING smpp_message_parts p
-          WHERE p.message_id = ANY($1::uuid[]) AND r.part_id = p.id
-         RETURNING 1)
-       SELECT count(*)::int AS n FROM gone`,
-      [ids],
-    );
-    const parts = await deleted(
-      db,
-      `WITH gone AS (DELETE FROM smpp_message_parts WHERE message_id = ANY($1::uuid[]) RETURNING 1)
-       SELECT count(*)::int AS n FROM gone`,
-      [ids],
-    );
-    const messages = await deleted(
-      db,
-      `WITH gone AS (DELETE FROM smpp_messages WHERE id = ANY($1::uuid[]) RETURNING 1)
-       SELECT count(*)::int AS n FROM gone`,
-      [ids],
-    );
-    return {
-      picked: picked.length,
-      deleted: { smpp_messages: messages, smpp_message_parts: parts, smpp_receipts: receipts },
-    };
-  },
-};
+/**
+ * Messages left `unknown` (no final state, ever, unless a late receipt comes): by the time they
+ * became unknown, which is their last update (index ix_smpp_messages_unknown).
+ */
+export const UNKNOWN_MESSAGES_PICK_SQL = `
+  SELECT id FROM smpp_messages
+   WHERE status = 'unknown' AND updated_at < $1
+   ORDER BY updated_at
+   LIMIT $2
+   FOR UPDATE SKIP LOCKED`;
+
+/**
+ * Messages picked by `pick` with their receipts, parts and the messages themselves, in one
+ * statement (one round trip: no transaction left open while the application is busy elsewhere).
+ * The receipts' foreign key to the part (ON DELETE SET NULL) and the parts' to the message
+ * (ON DELETE CASCADE) act at the end of the statement, when their rows are gone already: no
+ * receipt of a purged part is left behind as "unmatched".
+ */
+function messagesStep(name: string, period: RetentionPeriodKey, pick: string): RetentionStep {
+  return {
+    name,
+    period,
+    available: always,
+    async batch(db, cutoff, limit) {
+      const [row] = await rows<{
+        picked: number;
+        messages: number;
+        parts: number;
+        receipts: number;
+      }>(
+        db,
+        `WITH picked AS MATERIALIZED (${pick}),
+              doomed_parts AS MATERIALIZED (
+                SELECT p.id FROM smpp_message_parts p WHERE p.message_id IN (SELECT id FROM picked)),
+              r AS (DELETE FROM smpp_receipts WHERE part_id IN (SELECT id FROM doomed_parts) RETURNING 1),
+              p AS (DELETE FROM smpp_message_parts WHERE id IN (SELECT id FROM doomed_parts) RETURNING 1),
+              m AS (DELETE FROM smpp_messages WHERE id IN (SELECT id FROM picked) RETURNING 1)
+         SELECT (SELECT count(*) FROM picked)::int AS picked, (SELECT count(*) FROM m)::int AS messages,
+                (SELECT count(*) FROM p)::int AS parts, (SELECT count(*) FROM r)::int AS receipts`,
+        [cutoff, limit],
+      );
+      if (!row || row.picked === 0) return { picked: 0, deleted: {} };
+      return {
+        picked: row.picked,
+        deleted: {
+          smpp_messages: row.messages,
+          smpp_message_parts: row.parts,
+          smpp_receipts: row.receipts,
+        },
+      };
+    },
+  };
+}
 
 /** Every step, in the order a run takes them. */
 export const RETENTION_STEPS: readonly RetentionStep[] = [
-  finishedMessages,
+  messagesStep('finished messages', 'finishedMessagesDays', FINISHED_MESSAGES_PICK_SQL),
+  messagesStep('unknown messages', 'unknownMessagesDays', UNKNOWN_MESSAGES_PICK_SQL),
   singleTable(
     'dispatched events',
     'dispatchedEventsHours',

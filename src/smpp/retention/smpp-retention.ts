@@ -56,6 +56,7 @@ export class SmppRetention {
         ran: false,
         skipped: 'disabled',
         purged: emptyCounts(),
+        vacuums: {},
         interrupted: false,
         durationMs: 0,
       };
