@@ -21,6 +21,15 @@ async function until(t: SmppTestApp, id: string, statuses: string[]): Promise<Sm
   );
 }
 
+/** Parts of the message that were `unknown` and resolved by a receipt (unknown_resolved_at set). */
+async function resolvedUnknown(t: SmppTestApp, id: string): Promise<number> {
+  const [row] = (await t.db.dataSource.query(
+    `SELECT count(*)::int AS n FROM smpp_message_parts WHERE message_id = $1 AND unknown_resolved_at IS NOT NULL`,
+    [id],
+  )) as Array<{ n: number }>;
+  return row.n;
+}
+
 describe('dispatch: idempotency, retries, refusals, lost connections', () => {
   let sim: SmscSimulator;
   let t: SmppTestApp;
@@ -105,22 +114,22 @@ describe('dispatch: idempotency, retries, refusals, lost connections', () => {
     expect((error as MessageNotSubmittedError).smsMessage.errorStatus).toBe('ESME_RINVSRCADR');
   });
 
-  it('marks a part unknown when the connection drops after its submit_sm left, and never re-sends it', async () => {
+  it('marks a part unknown when the connection drops after its submit_sm left, never re-sends it, and resolves it by its receipt', async () => {
     sim.dropAfterSubmit(1);
     const lost = await t.smpp.send({ to: '+6591231500', text: 'in flight' });
-    const m = await until(t, lost.id, ['unknown']);
-    expect(m.parts[0]).toMatchObject({
-      status: 'unknown',
-      smscMessageId: null,
-      errorStatus: 'NO_RESPONSE',
-    });
+    // The SMSC did accept it and sends its receipt; whichever comes first, the part is never
+    // re-sent, and the receipt (unique destination, text, date) resolves it.
+    await until(t, lost.id, ['unknown', 'delivered']);
     const after = await t.smpp.send({ to: '+6591231502', text: 'after the drop' });
     await until(t, after.id, ['delivered']);
-    expect((await t.smpp.getMessage(lost.id))?.status).toBe('unknown');
+    const m = await until(t, lost.id, ['delivered']);
+    const [accepted] = sim.submits.filter((s) => s.destinationAddr === '6591231500');
     expect(sim.submits.filter((s) => s.destinationAddr === '6591231500')).toHaveLength(1);
+    expect(m.parts[0].smscMessageId).toBe(accepted.messageId);
+    expect(await resolvedUnknown(t, lost.id)).toBe(1);
   });
 
-  it('with submits in flight when every connection drops: those parts unknown, the rest delivered', async () => {
+  it('with submits in flight when every connection drops: those parts unknown until their receipts resolve them, the rest delivered', async () => {
     sim.setSubmitResponseDelay(300);
     const inFlight = await Promise.all(
       Array.from({ length: 5 }, (_, i) => t.smpp.send({ to: `+659123160${i}`, text: `slow ${i}` })),
@@ -131,15 +140,17 @@ describe('dispatch: idempotency, retries, refusals, lost connections', () => {
     );
     sim.dropAllConnections();
     sim.setSubmitResponseDelay(0);
-    for (const m of inFlight) await until(t, m.id, ['unknown']);
     const rest = await Promise.all(
       Array.from({ length: 5 }, (_, i) =>
         t.smpp.send({ to: `+659123170${i}`, text: `after ${i}` }),
       ),
     );
     for (const m of rest) await until(t, m.id, ['delivered']);
-    for (const m of inFlight)
+    for (const m of inFlight) {
+      await until(t, m.id, ['delivered']);
       expect(sim.submits.filter((s) => s.destinationAddr === m.to)).toHaveLength(1);
+      expect(await resolvedUnknown(t, m.id)).toBe(1);
+    }
   });
 
   it('refuses bad input before storing anything, naming every field', async () => {
