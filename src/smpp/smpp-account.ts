@@ -1,7 +1,6 @@
 import { Inject } from '@nestjs/common';
 import type { AccountBindStatus } from './binds/bind-status.js';
 import type { EstimateInput, MessageEstimate } from './messages/estimate.js';
-import { MessageNotFoundError } from './errors.js';
 import type { SmppMessageView } from './messages/message-view.js';
 import type { SendOptions } from './messages/send-options.js';
 import type { SentMessage, SmppService } from './smpp.service.js';
@@ -33,10 +32,8 @@ export class SmppAccount<A extends string = string> {
    * SmppService.cancel() for a message of this account: a message of another account is
    * MessageNotFoundError here.
    */
-  async cancel(id: string): Promise<SmppMessageView> {
-    const message = await this.service.getMessage(id);
-    if (!message || message.account !== this.name) throw new MessageNotFoundError(id);
-    return this.service.cancel(id);
+  cancel(id: string): Promise<SmppMessageView> {
+    return this.service.cancel(id, this.name);
   }
 
   /** The message sent on this account with this clientRef, or null. */

@@ -272,8 +272,8 @@ export class SmppMessaging implements OnModuleInit {
   }
 
   /** Cancels a message none of whose parts left (see CancelStore); publishes its event. */
-  async cancel(id: string): Promise<SmppMessageView> {
-    const { message, events } = await this.cancelStore.cancel(id);
+  async cancel(id: string, account?: string): Promise<SmppMessageView> {
+    const { message, events } = await this.cancelStore.cancel(id, account);
     this.afterCommit(events);
     return message;
   }

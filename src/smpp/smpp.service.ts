@@ -149,13 +149,14 @@ export class SmppService<A extends string = string> {
    * Cancels a message that has not left yet (`scheduled`, `queued`, or claimed but not yet written
    * to a socket): it ends `cancelled` and `smpp.message.cancelled` is emitted. Once a part has
    * left (8x8 has no cancel_sm), or when the message is already final, rejects with
-   * MessageNotCancellableError (HTTP 409); an unknown id with MessageNotFoundError (404).
+   * MessageNotCancellableError (HTTP 409); an unknown id with MessageNotFoundError (404), as is
+   * a message of another account than `account` when it is given.
    */
-  async cancel(id: string): Promise<SmppMessageView> {
+  async cancel(id: string, account?: string): Promise<SmppMessageView> {
     if (typeof id !== 'string' || !UUID.test(id)) {
       throw new SmppValidationError([{ field: 'id', message: 'expected a message id (a UUID)' }]);
     }
-    return this.messaging.cancel(id);
+    return this.messaging.cancel(id, account);
   }
 
   async findByClientRef(account: A, clientRef: string): Promise<SmppMessageView | null> {

@@ -27,7 +27,11 @@ export class CancelStore {
     private readonly eventOwner: string | null,
   ) {}
 
-  async cancel(id: string): Promise<{ message: SmppMessageView; events: PendingEvent[] }> {
+  /** `account`: only a message of this account (another account's is MessageNotFoundError). */
+  async cancel(
+    id: string,
+    account?: string,
+  ): Promise<{ message: SmppMessageView; events: PendingEvent[] }> {
     return this.dataSource.transaction(async (em) => {
       const parts = await rows<{ status: PartStatus; written_at: Date | null }>(
         em,
@@ -44,7 +48,8 @@ export class CancelStore {
         `SELECT status, account, destination, client_ref FROM smpp_messages WHERE id = $1 FOR UPDATE`,
         [id],
       );
-      if (!message) throw new MessageNotFoundError(id);
+      if (!message || (account !== undefined && message.account !== account))
+        throw new MessageNotFoundError(id);
       if (FINAL_STATUSES.has(message.status))
         throw new MessageNotCancellableError(id, message.status);
       const left = parts.some(
