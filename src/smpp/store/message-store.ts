@@ -112,14 +112,16 @@ export class MessageStore {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Inserts messages and their parts in ONE transaction. A clientRef already used on the account
-   * (also by a concurrent call or another process) inserts nothing and reports the existing id.
+   * Inserts messages and their parts in ONE statement (atomic without a transaction, so one round
+   * trip and one commit: send() waits for this). A clientRef already used on the account (also by
+   * a concurrent call or another process) inserts nothing and reports the existing id.
    */
   async insert(messages: readonly NewMessage[]): Promise<InsertOutcome[]> {
-    return this.dataSource.transaction(async (em) => {
-      const inserted = await rows<{ id: string; created_at: Date }>(
-        em,
-        `INSERT INTO smpp_messages (id, account, destination, source, source_ton, source_npi, text, encoding,
+    const parts = messages.flatMap((m) => m.parts.map((p) => ({ m, p })));
+    const inserted = await rows<{ id: string; created_at: Date }>(
+      this.dataSource,
+      `WITH m AS (
+         INSERT INTO smpp_messages (id, account, destination, source, source_ton, source_npi, text, encoding,
                                     data_coding, status, parts_total, client_ref, validity_period, registered_delivery,
                                     priority, send_at, expires_at, smart_replacements)
          SELECT v.id, v.account, v.destination, v.source, v.source_ton, v.source_npi, v.text, v.encoding,
@@ -133,78 +135,73 @@ export class MessageStore {
                   parts_total, client_ref, validity_period, registered_delivery, priority, send_at, expires_at,
                   smart_replacements)
          ON CONFLICT (account, client_ref) WHERE client_ref IS NOT NULL DO NOTHING
-         RETURNING id, created_at`,
-        [
-          messages.map((m) => m.id),
-          messages.map((m) => m.account),
-          messages.map((m) => m.destination),
-          messages.map((m) => m.source),
-          messages.map((m) => m.sourceTon),
-          messages.map((m) => m.sourceNpi),
-          messages.map((m) => m.text),
-          messages.map((m) => m.encoding),
-          messages.map((m) => m.dataCoding),
-          messages.map((m) => m.parts.length),
-          messages.map((m) => m.clientRef),
-          messages.map((m) => m.validityPeriod),
-          messages.map((m) => m.registeredDelivery),
-          messages.map((m) => m.priority),
-          messages.map((m) => m.sendAt),
-          messages.map((m) => m.expiresAt),
-          messages.map((m) => (m.smartReplacements ? JSON.stringify(m.smartReplacements) : null)),
-        ],
-      );
-      const createdAt = new Map(inserted.map((r) => [r.id, r.created_at]));
-      const parts = messages
-        .filter((m) => createdAt.has(m.id))
-        .flatMap((m) => m.parts.map((p) => ({ m, p })));
-      if (parts.length > 0) {
-        await em.query(
-          // A scheduled part waits with next_attempt_at = its send time.
-          `INSERT INTO smpp_message_parts (id, message_id, account, seq, total, status, body, udh, esm_class,
-                                          message_payload, priority, expires_at, next_attempt_at)
-           SELECT v.id, v.message_id, v.account, v.seq, v.total,
-                  CASE WHEN v.send_at IS NULL THEN 'queued' ELSE 'scheduled' END, v.body, v.udh, v.esm_class,
-                  v.message_payload, v.priority, v.expires_at, COALESCE(v.send_at, now())
-             FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::smallint[], $5::smallint[], $6::bytea[],
-                         $7::bytea[], $8::smallint[], $9::bytea[], $10::smallint[], $11::timestamptz[],
-                         $12::timestamptz[])
-               AS v(id, message_id, account, seq, total, body, udh, esm_class, message_payload, priority,
-                    expires_at, send_at)`,
-          [
-            parts.map(({ p }) => p.id),
-            parts.map(({ m }) => m.id),
-            parts.map(({ m }) => m.account),
-            parts.map(({ p }) => p.seq),
-            parts.map(({ m }) => m.parts.length),
-            parts.map(({ p }) => p.body),
-            parts.map(({ p }) => p.udh),
-            parts.map(({ p }) => p.esmClass),
-            parts.map(({ p }) => p.messagePayload),
-            parts.map(({ m }) => m.priority),
-            parts.map(({ m }) => m.expiresAt),
-            parts.map(({ m }) => m.sendAt),
-          ],
-        );
-      }
-      const missing = messages.filter((m) => !createdAt.has(m.id));
-      const existing = missing.length
-        ? await rows<{ id: string; account: string; client_ref: string }>(
-            em,
-            `SELECT m.id, m.account, m.client_ref FROM smpp_messages m
-               JOIN unnest($1::varchar[], $2::varchar[]) AS k(account, client_ref)
-                 ON m.account = k.account AND m.client_ref = k.client_ref`,
-            [missing.map((m) => m.account), missing.map((m) => m.clientRef)],
-          )
-        : [];
-      const existingId = new Map(existing.map((r) => [`${r.account}\u0000${r.client_ref}`, r.id]));
-      return messages.map((m): InsertOutcome => {
-        const at = createdAt.get(m.id);
-        if (at) return { created: true, message: newMessageView(m, at) };
-        const id = existingId.get(`${m.account}\u0000${m.clientRef}`);
-        if (!id) throw new Error(`message ${m.id} was neither inserted nor found by its clientRef`);
-        return { created: false, existingId: id };
-      });
+         RETURNING id, created_at
+       ), p AS (
+         -- Only the parts of the messages inserted (a clientRef conflict inserts neither). A
+         -- scheduled part waits with next_attempt_at = its send time.
+         INSERT INTO smpp_message_parts (id, message_id, account, seq, total, status, body, udh, esm_class,
+                                         message_payload, priority, expires_at, next_attempt_at)
+         SELECT v.id, v.message_id, v.account, v.seq, v.total,
+                CASE WHEN v.send_at IS NULL THEN 'queued' ELSE 'scheduled' END, v.body, v.udh, v.esm_class,
+                v.message_payload, v.priority, v.expires_at, COALESCE(v.send_at, now())
+           FROM unnest($18::uuid[], $19::uuid[], $20::varchar[], $21::smallint[], $22::smallint[], $23::bytea[],
+                       $24::bytea[], $25::smallint[], $26::bytea[], $27::smallint[], $28::timestamptz[],
+                       $29::timestamptz[])
+             AS v(id, message_id, account, seq, total, body, udh, esm_class, message_payload, priority,
+                  expires_at, send_at)
+           JOIN m ON m.id = v.message_id
+       )
+       SELECT id, created_at FROM m`,
+      [
+        messages.map((m) => m.id),
+        messages.map((m) => m.account),
+        messages.map((m) => m.destination),
+        messages.map((m) => m.source),
+        messages.map((m) => m.sourceTon),
+        messages.map((m) => m.sourceNpi),
+        messages.map((m) => m.text),
+        messages.map((m) => m.encoding),
+        messages.map((m) => m.dataCoding),
+        messages.map((m) => m.parts.length),
+        messages.map((m) => m.clientRef),
+        messages.map((m) => m.validityPeriod),
+        messages.map((m) => m.registeredDelivery),
+        messages.map((m) => m.priority),
+        messages.map((m) => m.sendAt),
+        messages.map((m) => m.expiresAt),
+        messages.map((m) => (m.smartReplacements ? JSON.stringify(m.smartReplacements) : null)),
+        parts.map(({ p }) => p.id),
+        parts.map(({ m }) => m.id),
+        parts.map(({ m }) => m.account),
+        parts.map(({ p }) => p.seq),
+        parts.map(({ m }) => m.parts.length),
+        parts.map(({ p }) => p.body),
+        parts.map(({ p }) => p.udh),
+        parts.map(({ p }) => p.esmClass),
+        parts.map(({ p }) => p.messagePayload),
+        parts.map(({ m }) => m.priority),
+        parts.map(({ m }) => m.expiresAt),
+        parts.map(({ m }) => m.sendAt),
+      ],
+    );
+    const createdAt = new Map(inserted.map((r) => [r.id, r.created_at]));
+    const missing = messages.filter((m) => !createdAt.has(m.id));
+    const existing = missing.length
+      ? await rows<{ id: string; account: string; client_ref: string }>(
+          this.dataSource,
+          `SELECT m.id, m.account, m.client_ref FROM smpp_messages m
+             JOIN unnest($1::varchar[], $2::varchar[]) AS k(account, client_ref)
+               ON m.account = k.account AND m.client_ref = k.client_ref`,
+          [missing.map((m) => m.account), missing.map((m) => m.clientRef)],
+        )
+      : [];
+    const existingId = new Map(existing.map((r) => [`${r.account}\u0000${r.client_ref}`, r.id]));
+    return messages.map((m): InsertOutcome => {
+      const at = createdAt.get(m.id);
+      if (at) return { created: true, message: newMessageView(m, at) };
+      const id = existingId.get(`${m.account}\u0000${m.clientRef}`);
+      if (!id) throw new Error(`message ${m.id} was neither inserted nor found by its clientRef`);
+      return { created: false, existingId: id };
     });
   }
 
