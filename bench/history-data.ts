@@ -7,32 +7,29 @@ import type { SqlExecutor } from '../src/smpp/store/sql.js';
  * clientRef. Message `g` of `total` finished `spreadDays * (total - g) / total` days (+ 1 hour)
  * ago, so the history covers `spreadDays` evenly, oldest first.
  *
- * Ids are random UUIDs as the module's (randomUUID), but each chunk (unless `inIdOrder: false`,
- * for a test whose planner statistics must be those of random ids) inserts its rows in id order,
- * message k of the chunk with the k-th smallest message, part and receipt id (and events 3k to
- * 3k+2): every index of a chunk is then written in key order, a page at a time, instead of one
- * random page per row. The indexes end up as random inserts leave them (pages split anywhere);
- * what changes is that a chunk no longer reads and writes each index page once per row when the
- * indexes outgrow the server's cache, which made 2,000,000 messages take half an hour.
+ * Ids are UUIDs v7 of the row's own time, as the module makes them (timeOrderedId()): the history
+ * is written oldest first, so every id-keyed index is written in key order, as the module's
+ * traffic writes it.
  *
  * Used by the bench's history phase and by test/persistence/query-plans.spec.ts.
  */
+/** A UUID v7 of the timestamptz `at` (Postgres 15 has no uuidv7()): random, then its first 48 bits. */
+const uuidV7 = (at: string) =>
+  `encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) placing
+     substring(int8send((extract(epoch FROM ${at}) * 1000)::bigint) FROM 3) FROM 1 FOR 6), 52, 1), 53, 1), 'hex')::uuid`;
+
 export const HISTORY_CHUNK_SQL = `
   WITH ids AS MATERIALIZED (
-    SELECT $1::int + k - 1 AS g, mid, pid, rid
-      FROM (SELECT row_number() OVER (ORDER BY CASE WHEN $7::boolean THEN u END) AS k, u AS mid
-              FROM (SELECT gen_random_uuid() AS u FROM generate_series($1::int, $2::int - 1)) x) m
-      JOIN (SELECT row_number() OVER (ORDER BY CASE WHEN $7::boolean THEN u END) AS k, u AS pid
-              FROM (SELECT gen_random_uuid() AS u FROM generate_series($1::int, $2::int - 1)) x) p USING (k)
-      JOIN (SELECT row_number() OVER (ORDER BY CASE WHEN $7::boolean THEN u END) AS k, u AS rid
-              FROM (SELECT gen_random_uuid() AS u FROM generate_series($1::int, $2::int - 1)) x) r USING (k)
-  ), src AS MATERIALIZED (
-    SELECT ids.*, t, CASE WHEN g % 20 = 0 THEN 'undeliverable' ELSE 'delivered' END AS status,
-           'Your code is ' || lpad((g % 1000000)::text, 6, '0') || ' [' || $6::text || '-' || g || ']' AS text,
-           upper(replace(mid::text, '-', '')) AS smsc_id
-      FROM ids,
+    SELECT g, t, ${uuidV7("t - interval '5 seconds'")} AS mid, ${uuidV7("t - interval '5 seconds'")} AS pid,
+           ${uuidV7('t')} AS rid
+      FROM generate_series($1::int, $2::int - 1) AS g,
            LATERAL (SELECT now() - interval '1 hour'
                            - ($3::float8 * ($4::int - g) / $4::int) * interval '1 day' AS t) AS ts
+  ), src AS MATERIALIZED (
+    SELECT ids.*, CASE WHEN g % 20 = 0 THEN 'undeliverable' ELSE 'delivered' END AS status,
+           'Your code is ' || lpad((g % 1000000)::text, 6, '0') || ' [' || $6::text || '-' || g || ']' AS text,
+           upper(replace(mid::text, '-', '')) AS smsc_id
+      FROM ids
   ), m AS (
     INSERT INTO smpp_messages (id, account, destination, source, source_ton, source_npi, text, encoding,
                                data_coding, status, parts_total, client_ref, registered_delivery,
@@ -66,17 +63,16 @@ export const HISTORY_CHUNK_SQL = `
     RETURNING 1
   ), e AS (
     INSERT INTO smpp_outbox_events (id, name, payload, message_id, created_at, dispatched_at, attempts)
-    SELECT ev.id, n.name,
-           jsonb_build_object('eventId', ev.id, 'messageId', src.mid, 'account', $5::varchar,
-                              'to', '659' || lpad((1000000 + src.g % 9000000)::text, 7, '0'),
-                              'clientRef', CASE WHEN src.g % 2 = 0 THEN $6::text || '-' || src.g END, 'at', src.t),
-           src.mid, src.t, src.t, 1
-      FROM (SELECT row_number() OVER (ORDER BY CASE WHEN $7::boolean THEN u END) - 1 AS j, u AS id
-              FROM (SELECT gen_random_uuid() AS u FROM generate_series(1, 3 * ($2::int - $1::int))) x) ev
-      JOIN src ON src.g = $1::int + ev.j / 3
-      JOIN (VALUES (0, 'smpp.message.submitted'), (1, 'smpp.receipt.received'),
-                   (2, 'smpp.message.delivered')) AS n(i, name) ON n.i = ev.j % 3
-     ORDER BY ev.j
+    SELECT ev.id, ev.name,
+           jsonb_build_object('eventId', ev.id, 'messageId', ev.mid, 'account', $5::varchar,
+                              'to', '659' || lpad((1000000 + ev.g % 9000000)::text, 7, '0'),
+                              'clientRef', CASE WHEN ev.g % 2 = 0 THEN $6::text || '-' || ev.g END, 'at', ev.t),
+           ev.mid, ev.t, ev.t, 1
+      FROM (SELECT src.g, src.mid, src.t, n.i, n.name, ${uuidV7('src.t')} AS id
+              FROM src
+             CROSS JOIN (VALUES (0, 'smpp.message.submitted'), (1, 'smpp.receipt.received'),
+                                (2, 'smpp.message.delivered')) AS n(i, name)) ev
+     ORDER BY ev.g, ev.i
     RETURNING 1
   )
   SELECT (SELECT count(*) FROM m)::int AS messages, (SELECT count(*) FROM p)::int AS parts,
@@ -99,8 +95,6 @@ export interface HistoryOptions {
   account?: string;
   /** Marks the texts and clientRefs of this history (unique per generation in one database). */
   tag?: string;
-  /** Each chunk in id order (default true; see HISTORY_CHUNK_SQL). */
-  inIdOrder?: boolean;
   onProgress?: (done: number) => void;
 }
 
@@ -121,7 +115,6 @@ export async function generateHistory(
       total,
       options.account ?? 'default',
       options.tag ?? 'hist',
-      options.inIdOrder ?? true,
     ])) as HistoryCounts[];
     counts.messages += row.messages;
     counts.parts += row.parts;

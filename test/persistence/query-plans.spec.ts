@@ -146,13 +146,8 @@ describe(`hot query plans on a history of ${HISTORY} finished messages`, () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    // Ids in random order, as the module writes them: the planner's statistics are those of real data.
-    await generateHistory(db.dataSource, {
-      messages: HISTORY,
-      spreadDays: 30,
-      chunk: 50_000,
-      inIdOrder: false,
-    });
+    // Ids made as the module makes them (UUID v7, by time): the planner's statistics are those of real data.
+    await generateHistory(db.dataSource, { messages: HISTORY, spreadDays: 30, chunk: 50_000 });
     // Live rows, as a busy system has them: queued parts, parts claimed by a dead process,
     // parts waiting for their receipt, parked receipts, undispatched events.
     await db.dataSource.query(

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { DeliverContext } from '../binds/bind-manager.js';
 import { fitColumn, storableText } from '../messages/wire-values.js';
 import { parseReceipt, receiptRawText, type ParsedReceipt } from '../receipts/receipt-parser.js';
 import type { InboundDeliverSm } from '../session/session.types.js';
 import type { IncomingReceipt } from '../store/part-rows.js';
+import { timeOrderedId } from '../messages/time-ordered-id.js';
 
 const SMSC_ID_WIDTH = 64;
 const STAT_WIDTH = 8;
@@ -19,7 +19,7 @@ export function incomingReceipt(
 ): IncomingReceipt {
   const { parsed, fitted } = fitReceipt(parseReceipt(deliver) ?? unparsable(deliver));
   return {
-    id: randomUUID(),
+    id: timeOrderedId(),
     account: context.account.name,
     bindLabel: context.bindId,
     parsed,

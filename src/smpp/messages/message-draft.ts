@@ -1,4 +1,4 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import type { ResolvedAccount } from '../config/resolved-options.js';
 import { type FieldError, SmppError, SmppValidationError } from '../errors.js';
 import type { NewMessage } from '../store/message-store.js';
@@ -8,6 +8,7 @@ import { hasLoneSurrogate } from './wire-values.js';
 import { lanesAndTime } from './lanes-and-time.js';
 import type { SendOptions, SmppMessagesOptions } from './send-options.js';
 import { MAX_VALIDITY_SECONDS, toSmppValidity } from './validity-period.js';
+import { timeOrderedId } from './time-ordered-id.js';
 
 /** The width of smpp_messages.client_ref. */
 const MAX_CLIENT_REF = 128;
@@ -109,7 +110,7 @@ export function draftMessage(
     throw new SmppValidationError(errors);
 
   const { plan, replacements } = planned;
-  const id = randomUUID();
+  const id = timeOrderedId();
   return {
     id,
     account: account.name,
@@ -128,7 +129,7 @@ export function draftMessage(
     sendAt: lanes.sendAt,
     expiresAt: lanes.expiresAt,
     parts: plan.parts.map((p) => ({
-      id: randomUUID(),
+      id: timeOrderedId(),
       seq: p.seq,
       body: p.body,
       udh: p.udh ?? null,

@@ -1,5 +1,4 @@
 import type { DataSource } from 'typeorm';
-import { randomUUID } from 'node:crypto';
 import { MessageNotCancellableError, MessageNotFoundError } from '../errors.js';
 import { MessageCancelledEvent } from '../events/message-events.js';
 import { SmppEvents } from '../events/smpp-events.js';
@@ -9,6 +8,7 @@ import type { PendingEvent } from './message-state-writer.js';
 import { FINAL_STATUSES, type MessageStatus, type PartStatus } from '../messages/message-status.js';
 import type { MessageStore } from './message-store.js';
 import { rows } from './sql.js';
+import { timeOrderedId } from '../messages/time-ordered-id.js';
 
 /**
  * cancel(): a message none of whose parts has left ends `cancelled`, with its event, in one
@@ -76,7 +76,7 @@ export class CancelStore {
         {
           name: SmppEvents.MessageCancelled,
           payload: new MessageCancelledEvent({
-            eventId: randomUUID(),
+            eventId: timeOrderedId(),
             at,
             messageId: id,
             account: message.account,

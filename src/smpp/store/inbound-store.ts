@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { writeOutbox } from './outbox/outbox-queries.js';
 import { InboundReceivedEvent } from '../events/message-events.js';
@@ -9,6 +8,7 @@ import { fitColumn, storableText } from '../messages/wire-values.js';
 import type { InboundDeliverSm } from '../session/session.types.js';
 import type { PendingEvent } from './message-state-writer.js';
 import { rows, type SqlExecutor } from './sql.js';
+import { timeOrderedId } from '../messages/time-ordered-id.js';
 
 /** 8x8's MO message id TLV: a 36-byte UUID, not NUL-terminated. */
 const VENDOR_MO_ID_TAG = 0x1502;
@@ -62,7 +62,7 @@ export class InboundStore {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT DO NOTHING`,
         [
-          randomUUID(),
+          timeOrderedId(),
           account,
           deliver.sourceAddr,
           deliver.destinationAddr,
@@ -102,7 +102,7 @@ export class InboundStore {
     concatRef: number | null,
     vendorId: string | null,
   ): Promise<PendingEvent[]> {
-    const id = randomUUID();
+    const id = timeOrderedId();
     const clean = storableText(text);
     const [row] = await rows<{ received_at: Date }>(
       em,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   MessageDeliveredEvent,
   MessageExpiredEvent,
@@ -17,6 +16,7 @@ import {
   type PartStatus,
 } from '../messages/message-status.js';
 import { rows, type SqlExecutor } from './sql.js';
+import { timeOrderedId } from '../messages/time-ordered-id.js';
 
 export interface PendingEvent {
   name: SmppEventName;
@@ -161,7 +161,7 @@ function eventsFor(
       name: SmppEvents.MessageSubmitted,
       payload: new MessageSubmittedEvent({
         ...base,
-        eventId: randomUUID(),
+        eventId: timeOrderedId(),
         parts: row.part_statuses.length,
         smscMessageIds: row.smsc_ids as string[],
       }),
@@ -170,7 +170,7 @@ function eventsFor(
   if (status === 'delivered') {
     events.push({
       name: SmppEvents.MessageDelivered,
-      payload: new MessageDeliveredEvent({ ...base, eventId: randomUUID(), doneAt: at }),
+      payload: new MessageDeliveredEvent({ ...base, eventId: timeOrderedId(), doneAt: at }),
     });
   } else if (status === 'unknown') {
     const at = row.part_statuses.indexOf('unknown');
@@ -178,7 +178,7 @@ function eventsFor(
       name: SmppEvents.MessageUnknown,
       payload: new MessageUnknownEvent({
         ...base,
-        eventId: randomUUID(),
+        eventId: timeOrderedId(),
         errorStatus: at >= 0 ? row.part_error_statuses[at] : null,
       }),
     });
@@ -187,7 +187,7 @@ function eventsFor(
       name: SmppEvents.MessageExpired,
       payload: new MessageExpiredEvent({
         ...base,
-        eventId: randomUUID(),
+        eventId: timeOrderedId(),
         expiresAt: row.expires_at ?? at,
         partsSent: row.smsc_ids.filter((id) => id !== null).length,
         doneAt: at,
@@ -198,7 +198,7 @@ function eventsFor(
       name: SmppEvents.MessageFailed,
       payload: new MessageFailedEvent({
         ...base,
-        eventId: randomUUID(),
+        eventId: timeOrderedId(),
         status,
         errorCode,
         errorStatus,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { writeOutbox } from './outbox/outbox-queries.js';
@@ -9,6 +8,7 @@ import type { QuarantineObservation, SmppTelemetry } from '../telemetry/smpp-tel
 import type { PendingEvent } from './message-state-writer.js';
 import { rows } from './sql.js';
 import { describeDatabaseError } from './transient-error.js';
+import { timeOrderedId } from '../messages/time-ordered-id.js';
 
 /** The most of a PDU kept (a deliver_sm is at most a few KiB; anything longer is cut). */
 export const MAX_QUARANTINED_BYTES = 64 * 1024;
@@ -73,7 +73,7 @@ export class QuarantineStore {
       {
         name: SmppEvents.InboundQuarantined,
         payload: new InboundQuarantinedEvent({
-          eventId: randomUUID(),
+          eventId: timeOrderedId(),
           quarantineId: String(row.id),
           account,
           systemId,

@@ -124,11 +124,16 @@ export async function matchParked(
     error_code: number | null;
   }>(
     em,
+    // A probe of the parked index per key. OFFSET 0 keeps the subquery from being flattened
+    // into a join, for which the planner may prefer reading every parked receipt (part_id IS
+    // NULL on ix_smpp_receipts_part) and hashing them: cheap with few parked, not with many.
     `SELECT r.id, r.account, r.smsc_message_id, r.stat, r.error_code
-       FROM smpp_receipts r
-       JOIN unnest($1::varchar[], $2::varchar[]) AS k(account, smsc_message_id)
-         ON r.account = k.account AND r.smsc_message_id = k.smsc_message_id
-      WHERE r.part_id IS NULL
+       FROM unnest($1::varchar[], $2::varchar[]) AS k(account, smsc_message_id)
+      CROSS JOIN LATERAL (
+        SELECT r.id, r.account, r.smsc_message_id, r.stat, r.error_code, r.received_at
+          FROM smpp_receipts r
+         WHERE r.account = k.account AND r.smsc_message_id = k.smsc_message_id AND r.part_id IS NULL
+        OFFSET 0) r
       ORDER BY r.received_at, r.id`,
     [keys.map((k) => k[0]), keys.map((k) => k[1])],
   );

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { MessageUnknownResolvedEvent } from '../events/message-events.js';
 import { SmppEvents } from '../events/smpp-events.js';
 import { smscIdCandidates } from '../receipts/smsc-id.js';
@@ -26,6 +25,7 @@ import {
   unknownPartsById,
   type UnknownPartRow,
 } from './unknown-queries.js';
+import { timeOrderedId } from '../messages/time-ordered-id.js';
 
 /** Parked receipts of one destination looked at for one part, at most; more is too ambiguous. */
 const MAX_PARKED_PER_DESTINATION = 200;
@@ -182,7 +182,7 @@ export class UnknownResolver {
     out.events.push({
       name: SmppEvents.MessageUnknownResolved,
       payload: new MessageUnknownResolvedEvent({
-        eventId: randomUUID(),
+        eventId: timeOrderedId(),
         at: new Date(),
         messageId: part.message_id,
         account: part.account,
