@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SmppBackpressureError } from '../errors.js';
 import { BatchQueue } from './batch-queue.js';
 
@@ -20,6 +20,33 @@ describe('BatchQueue', () => {
     expect(await first).toBe(10);
     expect(await Promise.all(rest)).toEqual([20, 30, 40]);
     expect(batches).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it('with concurrency 2, writes an item added while a flush runs at once, and groups when both are busy', async () => {
+    const batches: number[][] = [];
+    const gates: Array<() => void> = [];
+    const q = new BatchQueue<number, number>(
+      async (items) => {
+        batches.push(items);
+        if (items[0] < 10) await new Promise<void>((r) => gates.push(r));
+        return items.map((i) => i * 10);
+      },
+      { concurrency: 2 },
+    );
+    const first = q.add(1);
+    await vi.waitFor(() => expect(batches).toEqual([[1]]));
+    const second = q.add(2);
+    // The second flush starts while the first still runs.
+    await vi.waitFor(() => expect(batches).toEqual([[1], [2]]));
+    const rest = [q.add(30), q.add(40)];
+    gates[0]();
+    expect(await first).toBe(10);
+    expect(await Promise.all(rest)).toEqual([300, 400]);
+    expect(batches).toEqual([[1], [2], [30, 40]]);
+    gates[1]();
+    expect(await second).toBe(20);
+    await q.idle();
+    expect(q.size).toBe(0);
   });
 
   it('rejects every item of a failed flush and keeps working afterwards', async () => {

@@ -7,6 +7,12 @@ export interface BatchQueueOptions<T> {
   name?: string;
   /** Items per flush at most (default 500). */
   maxBatch?: number;
+  /**
+   * Flushes under way at once (default 1). More than one: an item added while a flush runs is
+   * written at once by another, instead of waiting for it to end; items still group when all are
+   * busy.
+   */
+  concurrency?: number;
   /** Items waiting at most; add() beyond it rejects with SmppBackpressureError (default 10 000). */
   maxPending?: number;
   /** An item's id for the log line of an item that fails alone (never its text). */
@@ -22,8 +28,9 @@ interface Pending<T, R> {
 const DEFAULT_MAX_PENDING = 10_000;
 
 /**
- * Group commit: items added while a flush runs are written together by the next flush, so under
- * load one database round trip carries many items, and an idle queue flushes at once (no timer).
+ * Group commit: items added while every flush slot is busy are written together by the next
+ * flush, so under load one database round trip carries many items, and an idle queue flushes at
+ * once (no timer).
  * Each add() settles with its item's own result. A flush that fails for a reason other than the
  * database being unreachable is retried item by item, so one bad item fails alone (with one log
  * line naming it) and the others are written.
@@ -31,11 +38,13 @@ const DEFAULT_MAX_PENDING = 10_000;
 export class BatchQueue<T, R> {
   private readonly logger: Logger;
   private pending: Array<Pending<T, R>> = [];
-  private flushing = false;
+  private inFlight = 0;
+  private scheduled = false;
   private readonly idleWaiters: Array<() => void> = [];
   private readonly name: string;
   private readonly maxBatch: number;
   private readonly maxPending: number;
+  private readonly concurrency: number;
   private readonly describe: (item: T) => string;
 
   constructor(
@@ -45,6 +54,7 @@ export class BatchQueue<T, R> {
     this.name = options.name ?? 'batch';
     this.maxBatch = options.maxBatch ?? 500;
     this.maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
+    this.concurrency = Math.max(1, options.concurrency ?? 1);
     this.describe = options.describe ?? (() => 'an item');
     this.logger = new Logger('SmppBatch');
   }
@@ -55,7 +65,7 @@ export class BatchQueue<T, R> {
     }
     return new Promise<R>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
-      if (!this.flushing) void this.drain();
+      this.schedule();
     });
   }
 
@@ -65,26 +75,40 @@ export class BatchQueue<T, R> {
 
   /** Resolves when nothing is pending or being written. */
   idle(): Promise<void> {
-    if (!this.flushing && this.pending.length === 0) return Promise.resolve();
+    if (this.inFlight === 0 && this.pending.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private async drain(): Promise<void> {
-    this.flushing = true;
-    // Let the current tick's adds join the first batch.
-    await Promise.resolve();
-    while (this.pending.length > 0) {
+  /** Starts flushes once the current tick's adds are in (they join the same batch). */
+  private schedule(): void {
+    if (this.scheduled || this.inFlight >= this.concurrency) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      this.startFlushes();
+    });
+  }
+
+  private startFlushes(): void {
+    while (this.inFlight < this.concurrency && this.pending.length > 0) {
       const batch = this.pending.splice(0, this.maxBatch);
-      try {
-        const results = await this.flush(batch.map((b) => b.item));
-        batch.forEach((b, i) => b.resolve(results[i]));
-      } catch (error) {
-        if (batch.length > 1 && !isTransientDatabaseError(error)) await this.oneByOne(batch);
-        else this.fail(batch, error);
-      }
+      this.inFlight++;
+      void this.write(batch).finally(() => {
+        this.inFlight--;
+        if (this.pending.length > 0) this.startFlushes();
+        else if (this.inFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+      });
     }
-    this.flushing = false;
-    for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
+  private async write(batch: Array<Pending<T, R>>): Promise<void> {
+    try {
+      const results = await this.flush(batch.map((b) => b.item));
+      batch.forEach((b, i) => b.resolve(results[i]));
+    } catch (error) {
+      if (batch.length > 1 && !isTransientDatabaseError(error)) await this.oneByOne(batch);
+      else this.fail(batch, error);
+    }
   }
 
   /** Writes each item of a failed batch alone: only the bad ones fail. */
