@@ -223,7 +223,9 @@ describe('event outbox', () => {
       const taken = await claimDue(db.dataSource, 'me#1', 10, 2_000);
       expect(taken.map((r) => [r.id, r.previous_owner])).toEqual([[ofDead, 'dead#1']]);
       // The dead one's own live dispatch (had it been slow) no longer finds it its own.
-      expect(await renewOwn(db.dataSource, 'dead#1', [ofDead, fresh])).toEqual(new Set([fresh]));
+      expect((await renewOwn(db.dataSource, 'dead#1', [ofDead, fresh])).own).toEqual(
+        new Set([fresh]),
+      );
     } finally {
       await db.drop();
     }

@@ -177,21 +177,23 @@ export class EventOutbox {
     try {
       if (this.settings.deadAfterMs !== undefined) {
         // Taken over meanwhile (this replica's heartbeat lapsed): the taker dispatches them.
-        const own = await renewOwn(
+        const renewed = await renewOwn(
           this.dataSource,
           this.settings.instanceId,
           all.map((e) => e.id),
         );
-        events = all.filter((e) => own.has(e.id));
+        events = all.filter((e) => renewed.own.has(e.id));
+        blocked = renewed.blocked;
+      } else {
+        const ordered = events.filter((e) => e.messageId !== null);
+        blocked =
+          ordered.length > 0
+            ? await messagesWithEarlierPending(
+                this.dataSource,
+                ordered.map((e) => e.id),
+              )
+            : new Set();
       }
-      const ordered = events.filter((e) => e.messageId !== null);
-      blocked =
-        ordered.length > 0
-          ? await messagesWithEarlierPending(
-              this.dataSource,
-              ordered.map((e) => e.id),
-            )
-          : new Set();
     } catch (error) {
       // The database is away: their lease runs out and a later pass dispatches them in order.
       this.logger.warn(

@@ -1,7 +1,7 @@
 import type { SmppEventName } from '../../events/smpp-events.js';
 import { backoffDelay, type BackoffPolicy } from '../../retry/backoff.js';
 import type { PendingEvent } from '../message-state-writer.js';
-import { rows, type SqlExecutor } from '../sql.js';
+import { ASYNC_COMMIT, rows, type SqlExecutor } from '../sql.js';
 
 /** How long a writer (or a process that took an event over) owns its dispatch, ms. */
 export const DISPATCH_LEASE_MS = 30_000;
@@ -96,23 +96,39 @@ export async function writeOutbox(
 
 /**
  * Renews this process's lease on events it is about to dispatch live; returns those still its
- * own (another process may have taken one over, its writer's heartbeat having lapsed). The row
- * update orders it against a takeover's claim, so an event is never dispatched by both.
+ * own (another process may have taken one over, its writer's heartbeat having lapsed) and, in the
+ * same statement, the messages among them with an earlier event still pending (see
+ * messagesWithEarlierPending). The row update orders it against a takeover's claim, so an event
+ * is never dispatched by both while the database runs; the renewal's commit does not wait for
+ * the disk (ASYNC_COMMIT): a database crash may lose it, and the event may then be dispatched
+ * again, as at-least-once allows.
  */
 export async function renewOwn(
   db: SqlExecutor,
   owner: string,
   ids: readonly string[],
-): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const found = await rows<{ id: string }>(
+): Promise<{ own: Set<string>; blocked: Set<string> }> {
+  if (ids.length === 0) return { own: new Set(), blocked: new Set() };
+  const found = await rows<{ id: string; blocked_message: string | null }>(
     db,
-    `UPDATE smpp_outbox_events SET claimed_until = now() + $3::int * interval '1 millisecond'
-      WHERE id = ANY($1::uuid[]) AND claimed_by = $2 AND dispatched_at IS NULL
-      RETURNING id`,
+    `WITH own AS (
+       UPDATE smpp_outbox_events SET claimed_until = now() + $3::int * interval '1 millisecond'
+         FROM ${ASYNC_COMMIT}
+        WHERE id = ANY($1::uuid[]) AND claimed_by = $2 AND dispatched_at IS NULL
+        RETURNING id, message_id, seq)
+     SELECT o.id,
+            CASE WHEN EXISTS (
+              SELECT 1 FROM smpp_outbox_events e
+               WHERE e.message_id = o.message_id AND e.seq < o.seq
+                 AND e.dispatched_at IS NULL AND e.dead_lettered_at IS NULL
+                 AND NOT (e.id = ANY($1::uuid[]))) THEN o.message_id END AS blocked_message
+       FROM own o`,
     [ids, owner, DISPATCH_LEASE_MS],
   );
-  return new Set(found.map((r) => r.id));
+  return {
+    own: new Set(found.map((r) => r.id)),
+    blocked: new Set(found.flatMap((r) => (r.blocked_message ? [r.blocked_message] : []))),
+  };
 }
 
 /**
@@ -180,6 +196,7 @@ export async function markDispatched(db: SqlExecutor, ids: readonly string[]): P
   if (ids.length === 0) return;
   await db.query(
     `UPDATE smpp_outbox_events SET dispatched_at = now(), attempts = attempts + 1
+       FROM ${ASYNC_COMMIT}
       WHERE id = ANY($1::uuid[]) AND dispatched_at IS NULL`,
     [ids],
   );
