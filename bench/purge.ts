@@ -74,7 +74,9 @@ export async function purgeUnderLoad(
     )) as Array<{ n: number }>;
     const dbMbBeforePurge = await dbMb();
     let done = false;
-    const sampler = await sampleWaits(databaseUrl);
+    // Every 200 ms: the sampler is a session of the same server, and samples taken more often took
+    // a share of the 2 cores the measured send() latency depends on.
+    const sampler = await sampleWaits(databaseUrl, 200);
     const purging = app.smpp.purge().finally(() => {
       done = true;
     });

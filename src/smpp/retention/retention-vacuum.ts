@@ -64,12 +64,16 @@ export class RetentionVacuum {
 
   private async vacuum(table: RetentionTable): Promise<void> {
     this.pending.delete(table);
-    await this.qr.query(`SET vacuum_cost_delay = ${COST_DELAY_MS}`);
+    // No parallel workers for the indexes: each would take a core from the live traffic (on a
+    // 2-core machine, send() p99 rose with them); one throttled process is enough.
+    await this.qr.query(
+      `SET vacuum_cost_delay = ${COST_DELAY_MS}; SET max_parallel_maintenance_workers = 0`,
+    );
     try {
       // Table names come from RETENTION_TABLES, never from input.
       await this.qr.query(`VACUUM (ANALYZE, SKIP_LOCKED) ${table}`);
     } finally {
-      await this.qr.query(`RESET vacuum_cost_delay`);
+      await this.qr.query(`RESET vacuum_cost_delay; RESET max_parallel_maintenance_workers`);
     }
     this.vacuums[table] = (this.vacuums[table] ?? 0) + 1;
   }
