@@ -210,3 +210,26 @@ describe('AccountDispatcher: window slots by lane', () => {
     });
   });
 });
+
+describe('AccountDispatcher: claiming', () => {
+  it('claims again at once when parts were queued while a claim that found none ran (the poll is a minute)', async () => {
+    const s = scripted();
+    s.dispatcher.start();
+    try {
+      // notify() arrives while claim 1 runs (its insert committed after the claim's snapshot).
+      await (
+        await s.claim(1, 2, [])
+      )(async () => s.dispatcher.notify());
+      await (
+        await s.claim(2, 2, [part('p1', 'normal')])
+      )();
+      await s.submitted(1);
+      await s.answer('p1');
+    } finally {
+      const stopping = s.dispatcher.stop();
+      for (const c of s.claims) c.reply.resolve([]);
+      for (const x of s.submits) x.answer.resolve({ messageId: `smsc-${x.to}` } as SubmitSmResult);
+      await stopping;
+    }
+  });
+});
