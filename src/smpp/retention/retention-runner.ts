@@ -76,8 +76,12 @@ export class RetentionRunner {
         // For this connection while it purges (reset before it goes back to the pool): a batch
         // that waits longer than this for a row lock gives up (the live traffic has it), and a
         // batch lost in a crash is simply deleted by the next run, so its commit need not wait
-        // for the WAL flush (the live traffic's commits do).
-        await qr.query(`SET lock_timeout = '${LOCK_TIMEOUT}'; SET synchronous_commit = off`);
+        // for the WAL flush (the live traffic's commits do). The pages it dirties are written
+        // back as it goes (backend_flush_after): left to the kernel, they went out in one burst
+        // 30 s later (its dirty_expire) and stalled the live commits' WAL fsync for 100 ms.
+        await qr.query(
+          `SET lock_timeout = '${LOCK_TIMEOUT}'; SET synchronous_commit = off; SET backend_flush_after = '256kB'`,
+        );
         for (const step of this.steps) {
           const periodMs = this.options.periodsMs[step.period];
           if (periodMs === null || !(await step.available(qr))) continue;
@@ -89,7 +93,7 @@ export class RetentionRunner {
         if (!interrupted) await vacuum.finish();
       } finally {
         try {
-          await qr.query(`RESET lock_timeout; RESET synchronous_commit`);
+          await qr.query(`RESET lock_timeout; RESET synchronous_commit; RESET backend_flush_after`);
         } finally {
           await qr.query(`SELECT pg_advisory_unlock(hashtext($1))`, [PURGE_LOCK]);
         }

@@ -2,8 +2,12 @@ import type { QueryRunner } from 'typeorm';
 import { rows } from '../store/sql.js';
 import type { RetentionTable } from './retention-steps.js';
 
-/** A table is due after this share of its rows was purged, if that is more than `afterRows`. */
-const TABLE_SHARE = 0.05;
+/**
+ * A table is due after this share of its rows was purged, if that is more than `afterRows`. Each
+ * VACUUM reads every index of the table whole: at 5 %, a purge of the oldest eighth vacuumed each
+ * table three times, and the live traffic paid for the reading.
+ */
+const TABLE_SHARE = 0.25;
 /** At the end of a run, a table the run deleted fewer rows from is left to autovacuum. */
 const END_OF_RUN_MIN = 1_000;
 /**
