@@ -74,14 +74,13 @@ export class RetentionRunner {
       const vacuum = new RetentionVacuum(qr, this.options.vacuumAfterRows);
       try {
         // For this connection while it purges (reset before it goes back to the pool): a batch
-        // that waits longer than this for a row lock gives up (the live traffic has it), and a
-        // batch lost in a crash is simply deleted by the next run, so its commit need not wait
-        // for the WAL flush (the live traffic's commits do). The pages it dirties are written
-        // back as it goes (backend_flush_after): left to the kernel, they went out in one burst
-        // 30 s later (its dirty_expire) and stalled the live commits' WAL fsync for 100 ms.
-        await qr.query(
-          `SET lock_timeout = '${LOCK_TIMEOUT}'; SET synchronous_commit = off; SET backend_flush_after = '256kB'`,
-        );
+        // that waits longer than this for a row lock gives up (the live traffic has it). Its
+        // commits wait for their WAL flush (synchronous_commit stays on): committed without, a
+        // batch's WAL (full-page images of old pages, mostly) was left for the next live commit
+        // to flush, so send() waited for the purge's writes. The pages it dirties are written back as
+        // it goes (backend_flush_after): left to the kernel, they went out in one burst 30 s
+        // later (its dirty_expire) and stalled the live commits' WAL fsync for 100 ms.
+        await qr.query(`SET lock_timeout = '${LOCK_TIMEOUT}'; SET backend_flush_after = '256kB'`);
         for (const step of this.steps) {
           const periodMs = this.options.periodsMs[step.period];
           if (periodMs === null || !(await step.available(qr))) continue;
@@ -93,7 +92,7 @@ export class RetentionRunner {
         if (!interrupted) await vacuum.finish();
       } finally {
         try {
-          await qr.query(`RESET lock_timeout; RESET synchronous_commit; RESET backend_flush_after`);
+          await qr.query(`RESET lock_timeout; RESET backend_flush_after`);
         } finally {
           await qr.query(`SELECT pg_advisory_unlock(hashtext($1))`, [PURGE_LOCK]);
         }
