@@ -1,5 +1,6 @@
 import type { SmppMessageView } from './messages/message-view.js';
 import { commandStatusName } from './protocol/command-status.js';
+import { describeDatabaseError } from './store/transient-error.js';
 
 /** Base class of every error this module throws; `code` is stable and machine-readable. */
 export abstract class SmppError extends Error {
@@ -132,6 +133,26 @@ export class MessageStoreError extends SmppError {
   constructor(cause: unknown) {
     super(
       `The message could not be stored, so nothing was queued or sent: ${cause instanceof Error ? cause.message : String(cause)}. Check the database connection and send again (with the same clientRef to stay idempotent).`,
+      { cause },
+    );
+  }
+}
+
+/**
+ * A call other than send() (getMessage, findByClientRef, cancel, purge, stats) could not reach the
+ * database: it is unreachable, restarting, out of connections, or the statement lost a lock or
+ * timed out. `operation` says what failed (e.g. `cancel message <id>`), `outcome` what that left
+ * behind; the database's error is the `cause`. Try again once the database is back.
+ */
+export class SmppStoreUnavailableError extends SmppError {
+  readonly code = 'SMPP_STORE_UNAVAILABLE';
+  constructor(
+    readonly operation: string,
+    cause: unknown,
+    readonly outcome = 'Nothing was changed.',
+  ) {
+    super(
+      `Could not ${operation}: the database is unreachable or failing (${describeDatabaseError(cause)}). ${outcome} Check the database connection and try again.`,
       { cause },
     );
   }

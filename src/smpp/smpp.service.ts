@@ -8,6 +8,8 @@ import {
   MessageStoreError,
   QueueFullError,
   SmppBackpressureError,
+  SmppError,
+  SmppStoreUnavailableError,
   SmppValidationError,
 } from './errors.js';
 import type { NewMessage } from './store/message-store.js';
@@ -21,6 +23,7 @@ import type { SmppStoreStats } from './retention/store-stats.js';
 import { SmppAccount } from './smpp-account.js';
 import { SmppMessaging } from './smpp-messaging.js';
 import { SMPP_OPTIONS } from './smpp.constants.js';
+import { isTransientDatabaseError } from './store/transient-error.js';
 
 /** What send() resolves with: the stored message, and whether this call created it. */
 export type SentMessage = SmppMessageView & {
@@ -137,12 +140,17 @@ export class SmppService<A extends string = string> {
     return [...this.accounts.keys()] as A[];
   }
 
-  /** The stored message, or null. A malformed id is a validation error, not a database error. */
+  /**
+   * The stored message, or null. A malformed id is a validation error, not a database error;
+   * SmppStoreUnavailableError when the database cannot be reached.
+   */
   async getMessage(id: string): Promise<SmppMessageView | null> {
     if (typeof id !== 'string' || !UUID.test(id)) {
       throw new SmppValidationError([{ field: 'id', message: 'expected a message id (a UUID)' }]);
     }
-    return this.messaging.store.get(id);
+    return whileStoreAvailable(`read message ${id}`, NOTHING_READ, () =>
+      this.messaging.store.get(id),
+    );
   }
 
   /**
@@ -150,36 +158,79 @@ export class SmppService<A extends string = string> {
    * to a socket): it ends `cancelled` and `smpp.message.cancelled` is emitted. Once a part has
    * left (8x8 has no cancel_sm), or when the message is already final, rejects with
    * MessageNotCancellableError (HTTP 409); an unknown id with MessageNotFoundError (404), as is
-   * a message of another account than `account` when it is given.
+   * a message of another account than `account` when it is given. When the database cannot be
+   * reached, SmppStoreUnavailableError: the message was not cancelled and may still be sent.
    */
   async cancel(id: string, account?: string): Promise<SmppMessageView> {
     if (typeof id !== 'string' || !UUID.test(id)) {
       throw new SmppValidationError([{ field: 'id', message: 'expected a message id (a UUID)' }]);
     }
-    return this.messaging.cancel(id, account);
+    return whileStoreAvailable(
+      `cancel message ${id}`,
+      // A connection lost during the COMMIT leaves the outcome unknown: reading the message tells.
+      'The message was not cancelled and may still be sent (unless the connection was lost during the commit: read the message to see its status).',
+      () => this.messaging.cancel(id, account),
+    );
   }
 
+  /** The message sent on `account` with this clientRef, or null; SmppStoreUnavailableError when the database cannot be reached. */
   async findByClientRef(account: A, clientRef: string): Promise<SmppMessageView | null> {
-    return this.messaging.store.findByClientRef(account, clientRef);
+    return whileStoreAvailable(
+      `find the message with clientRef "${String(clientRef).slice(0, 64)}" on account "${String(account).slice(0, 64)}"`,
+      NOTHING_READ,
+      () => this.messaging.store.findByClientRef(account, clientRef),
+    );
   }
 
   /**
    * Runs the retention purge now (module option `retention`): resolves with the rows deleted per
    * table. One process at a time: `{ ran: false, skipped: 'running-elsewhere' }` when another
-   * replica is purging; `skipped: 'disabled'` with `retention: false`.
+   * replica is purging; `skipped: 'disabled'` with `retention: false`. When the database cannot
+   * be reached, SmppStoreUnavailableError (the batches already committed stay deleted).
    */
   purge(): Promise<PurgeResult> {
-    return this.retention.purge();
+    return whileStoreAvailable(
+      'purge',
+      'The purge stopped: the batches it already committed stay deleted, the rest is purged by the next run.',
+      () => this.retention.purge(),
+    );
   }
 
-  /** Queue depth per account, outbox backlog, dead letters, quarantine, oldest rows, table sizes. */
+  /**
+   * Queue depth per account, outbox backlog, dead letters, quarantine, oldest rows, table sizes.
+   * SmppStoreUnavailableError when the database cannot be reached.
+   */
   stats(): Promise<SmppStoreStats> {
-    return this.retention.stats();
+    return whileStoreAvailable('read the store statistics', NOTHING_READ, () =>
+      this.retention.stats(),
+    );
   }
 
   /** Bind status per account (no network I/O; never the password). */
   bindStatus(): AccountBindStatus[] {
     return this.binds.status();
+  }
+}
+
+const NOTHING_READ = 'Nothing was read or changed.';
+
+/**
+ * Runs one database call of the facade: a failure that says the database is unreachable or busy
+ * (isTransientDatabaseError) becomes SmppStoreUnavailableError naming `operation`. The module's
+ * own errors (not found, not cancellable, ...) pass through, and so does a statement the database
+ * refuses for good (a missing table, a permission): retrying would fail the same way, and the
+ * driver's error names the problem (over HTTP: Nest's default 500, logged).
+ */
+async function whileStoreAvailable<T>(
+  operation: string,
+  outcome: string,
+  run: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof SmppError || !isTransientDatabaseError(error)) throw error;
+    throw new SmppStoreUnavailableError(operation, error, outcome);
   }
 }
 

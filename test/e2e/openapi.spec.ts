@@ -151,16 +151,19 @@ describe('OpenAPI document and /docs', () => {
     expect(op.security).toEqual([{ 'api-key': [] }]);
   });
 
-  it('POST /messages/{id}/cancel: the message, 404 and 409', () => {
+  it('POST /messages/{id}/cancel: the message, 404, 409 and 503', () => {
     const op = spec.paths['/messages/{id}/cancel'].post;
     expect(jsonSchema(op, '200').properties!.status).toBeDefined();
     expect(jsonSchema(op, '200').properties!.priority.enum).toEqual(['high', 'normal', 'bulk']);
-    for (const status of ['400', '404', '409'])
+    for (const status of ['400', '404', '409', '503'])
       expect(Object.keys(jsonSchema(op, status).properties!)).toContain('message');
   });
 
   it('GET /messages/{id} and /health: their answers', () => {
-    expect(jsonSchema(spec.paths['/messages/{id}'].get, '200').properties!.parts).toBeDefined();
+    const get = spec.paths['/messages/{id}'].get;
+    expect(jsonSchema(get, '200').properties!.parts).toBeDefined();
+    for (const status of ['400', '404', '503'])
+      expect(Object.keys(jsonSchema(get, status).properties!)).toContain('message');
     expect(Object.keys(jsonSchema(spec.paths['/health'].get, '200').properties!)).toEqual([
       'status',
       'accounts',

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SmscSimulator, SmscSimulatorOptions } from '../../src/simulator/index.js';
-import { MessageStoreError } from '../../src/smpp/errors.js';
+import {
+  MessageNotCancellableError,
+  MessageNotFoundError,
+  MessageStoreError,
+  SmppError,
+  SmppStoreUnavailableError,
+  SmppValidationError,
+} from '../../src/smpp/errors.js';
 import { DISPATCH_LEASE_MS } from '../../src/smpp/store/outbox/outbox-queries.js';
+import { isTransientDatabaseError } from '../../src/smpp/store/transient-error.js';
 import { createTestDatabase } from '../support/database.js';
 import {
   createSmppTestApp,
@@ -118,5 +126,134 @@ describe('send() while the database is away', () => {
       'delivered',
     );
     expect(sim.submits.filter((s) => s.destinationAddr === '6591232100')).toHaveLength(1);
+  });
+});
+
+describe('reads, cancel, purge and stats while the database is away', () => {
+  let sim: SmscSimulator;
+  let proxy: TcpProxy;
+  let t: SmppTestApp;
+  let done: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ sim, proxy, t, done } = await appBehindDatabaseProxy({ receipts: { delayMs: 10 } }));
+  });
+  afterAll(() => done?.());
+
+  it('reject with a typed SmppStoreUnavailableError naming the operation, and work again once the database is back', async () => {
+    const delivered = await t.smpp.send({
+      to: '+6591232200',
+      text: 'read me later',
+      clientRef: 'outage-read-1',
+    });
+    await eventually(
+      async () => (await t.smpp.getMessage(delivered.id))?.status === 'delivered',
+      'delivered before the cut',
+    );
+    // Scheduled an hour ahead: it stays cancellable through the cut.
+    const scheduled = await t.smpp.send({
+      to: '+6591232201',
+      text: 'cancel me later',
+      clientRef: 'outage-cancel-1',
+      sendAt: new Date(Date.now() + 3_600_000),
+    });
+    expect(scheduled.status).toBe('scheduled');
+
+    proxy.disconnect();
+    const calls: Array<[string, RegExp, () => Promise<unknown>]> = [
+      [
+        'getMessage',
+        new RegExp(`^Could not read message ${delivered.id}: `),
+        () => t.smpp.getMessage(delivered.id),
+      ],
+      [
+        'findByClientRef',
+        /^Could not find the message with clientRef "outage-read-1" on account "default": /,
+        () => t.smpp.findByClientRef('default', 'outage-read-1'),
+      ],
+      [
+        'account handle findByClientRef',
+        /^Could not find the message with clientRef "outage-read-1" on account "default": /,
+        () => t.smpp.account('default').findByClientRef('outage-read-1'),
+      ],
+      [
+        'cancel',
+        new RegExp(
+          `^Could not cancel message ${scheduled.id}: .*The message was not cancelled and may still be sent`,
+        ),
+        () => t.smpp.cancel(scheduled.id),
+      ],
+      [
+        'account handle cancel',
+        new RegExp(`^Could not cancel message ${scheduled.id}: `),
+        () => t.smpp.account('default').cancel(scheduled.id),
+      ],
+      ['purge', /^Could not purge: .*The purge stopped/, () => t.smpp.purge()],
+      ['stats', /^Could not read the store statistics: /, () => t.smpp.stats()],
+    ];
+    for (const [what, message, call] of calls) {
+      const error = await call().then(
+        (value) => ({ resolved: value }),
+        (e: unknown) => e,
+      );
+      expect(error, what).toBeInstanceOf(SmppStoreUnavailableError);
+      const e = error as SmppStoreUnavailableError;
+      expect(e.code, what).toBe('SMPP_STORE_UNAVAILABLE');
+      expect(e.message, what).toMatch(message);
+      expect(e.message, what).toMatch(/the database is unreachable or failing \(.+\)\./);
+      expect(e.message, what).toMatch(/Check the database connection and try again\.$/);
+      expect(isTransientDatabaseError(e.cause), what).toBe(true);
+    }
+    // What needs no database still answers, and a bad id is still a validation error.
+    await expect(t.smpp.getMessage('not-a-uuid')).rejects.toBeInstanceOf(SmppValidationError);
+    await expect(t.smpp.cancel('not-a-uuid')).rejects.toBeInstanceOf(SmppValidationError);
+    expect(t.smpp.estimate({ text: 'still here' }).parts).toBe(1);
+    expect(t.smpp.bindStatus()).toHaveLength(1);
+
+    proxy.restore();
+    const read = await eventually(
+      () => t.smpp.getMessage(delivered.id).catch(() => null),
+      'getMessage to work again',
+    );
+    expect(read.status).toBe('delivered');
+    expect((await t.smpp.findByClientRef('default', 'outage-read-1'))?.id).toBe(delivered.id);
+    expect((await t.smpp.account('default').findByClientRef('outage-read-1'))?.id).toBe(
+      delivered.id,
+    );
+    // Nothing was cancelled during the cut: the message is still scheduled, and cancels now.
+    expect((await t.smpp.getMessage(scheduled.id))?.status).toBe('scheduled');
+    expect((await t.smpp.cancel(scheduled.id)).status).toBe('cancelled');
+    expect((await t.smpp.getMessage(scheduled.id))?.status).toBe('cancelled');
+    expect(await t.smpp.purge()).toMatchObject({ ran: true, interrupted: false });
+    const stats = await t.smpp.stats();
+    expect(stats.tables.map((x) => x.table)).toContain('smpp_messages');
+    // And the pipeline still sends.
+    const after = await t.smpp.send({ to: '+6591232202', text: 'after the cut' });
+    await eventually(
+      async () => (await t.smpp.getMessage(after.id))?.status === 'delivered',
+      'a message sent after the cut delivered',
+    );
+    expect(sim.submits.filter((x) => x.destinationAddr === '6591232201')).toHaveLength(0);
+  }, 60_000);
+
+  it('passes domain errors and statements the database refuses for good through unchanged', async () => {
+    proxy.restore(); // (already, unless the test above failed during its cut)
+    const sent = await t.smpp.send({ to: '+6591232210', text: 'final', waitFor: 'submitted' });
+    await eventually(
+      async () => (await t.smpp.getMessage(sent.id))?.status === 'delivered',
+      'delivered',
+    );
+    await expect(t.smpp.cancel(sent.id)).rejects.toBeInstanceOf(MessageNotCancellableError);
+    await expect(t.smpp.cancel('00000000-0000-4000-8000-000000000000')).rejects.toBeInstanceOf(
+      MessageNotFoundError,
+    );
+    // Postgres text takes no U+0000: the database refuses the statement, not a lost connection.
+    const refused = await t.smpp
+      .findByClientRef('default', 'nul\u0000ref')
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(Error);
+    expect(refused).toMatchObject({ code: '22021' }); // character_not_in_repertoire
+    expect(refused).not.toBeInstanceOf(SmppError);
+    expect(isTransientDatabaseError(refused)).toBe(false);
   });
 });

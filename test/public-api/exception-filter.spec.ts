@@ -12,6 +12,7 @@ import {
   SmppBackpressureError,
   SmppConfigError,
   SmppExceptionFilter,
+  SmppStoreUnavailableError,
   SmppValidationError,
 } from '../../src/smpp/index.js';
 
@@ -25,6 +26,12 @@ const THROWN: Record<string, () => Error> = {
   'queue-full': () => new QueueFullError('otp', 1000, 5_000),
   backpressure: () => new SmppBackpressureError('pending inserts', 10_000, 1_500),
   store: () => new MessageStoreError(new Error('connect ECONNREFUSED')),
+  'store-unavailable': () =>
+    new SmppStoreUnavailableError(
+      `cancel message ${ID}`,
+      new Error('Connection terminated unexpectedly'),
+      'The message was not cancelled and may still be sent.',
+    ),
   config: () => new SmppConfigError(['accounts: give at least one account']),
   plain: () => new Error('not ours'),
 };
@@ -82,11 +89,22 @@ describe('SmppExceptionFilter (real HTTP)', () => {
     ['not-cancellable', 409, 'SMPP_MESSAGE_NOT_CANCELLABLE'],
     ['not-found', 404, 'SMPP_MESSAGE_NOT_FOUND'],
     ['store', 503, 'SMPP_STORE_FAILED'],
+    ['store-unavailable', 503, 'SMPP_STORE_UNAVAILABLE'],
   ])('%s -> %i', async (kind, status, code) => {
     const r = await get(kind);
     expect(r.status).toBe(status);
     expect(r.body).toMatchObject({ statusCode: status, code, message: expect.any(String) });
     expect(r.retryAfter).toBeNull();
+  });
+
+  it('store-unavailable -> 503 naming the operation and what it left, not the database error', async () => {
+    const r = await get('store-unavailable');
+    expect(r.status).toBe(503);
+    expect(r.body).toEqual({
+      statusCode: 503,
+      code: 'SMPP_STORE_UNAVAILABLE',
+      message: `Could not cancel message ${ID}: the database is unavailable. The message was not cancelled and may still be sent. Retry later.`,
+    });
   });
 
   it('conflict -> 409 with the existing message and what differs', async () => {

@@ -102,12 +102,18 @@ export class MessagesController {
     return this.smpp.estimate(body);
   }
 
-  /** 200 with the message, 404 when there is none, 400 for an id that is not a UUID. */
+  /** 200 with the message, 404 when there is none, 400 for an id that is not a UUID, 503 when the database is away. */
   @Get(':id')
   @ApiOperation({ summary: 'A message and its parts, with their status' })
   @ApiParam({ name: 'id', description: 'the id POST /messages returned (a UUID)' })
   @ApiResponse({ status: 200, standardSchema: MessageResponseSchema })
-  @applyAll(Errors([400, 'the id is not a UUID'], [404, 'no such message']))
+  @applyAll(
+    Errors(
+      [400, 'the id is not a UUID'],
+      [404, 'no such message'],
+      [503, 'the database is away: nothing was read, retry'],
+    ),
+  )
   @COMMON_ERRORS
   async get(@Param('id') id: string): Promise<MessageResponse> {
     const message = await this.smpp.getMessage(id);
@@ -115,7 +121,10 @@ export class MessagesController {
     return toMessageResponse(message);
   }
 
-  /** 200 with the cancelled message; 404 when there is none; 409 once a part has left or it ended. */
+  /**
+   * 200 with the cancelled message; 404 when there is none; 409 once a part has left or it ended;
+   * 503 when the database is away (not cancelled).
+   */
   @Post(':id/cancel')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
@@ -132,6 +141,7 @@ export class MessagesController {
       [400, 'the id is not a UUID'],
       [404, 'no such message'],
       [409, 'a part has already left for the SMSC, or the message already ended: the reason'],
+      [503, 'the database is away: the message was not cancelled and may still be sent, retry'],
     ),
   )
   @COMMON_ERRORS

@@ -8,6 +8,7 @@ import {
   QueueFullError,
   SmppBackpressureError,
   SmppError,
+  SmppStoreUnavailableError,
   SmppValidationError,
 } from '../errors.js';
 
@@ -94,6 +95,19 @@ export function mapSmppError(error: SmppError): Mapped | undefined {
       ),
     };
   }
+  if (error instanceof SmppStoreUnavailableError) {
+    // What failed and what it left, never the database's own message (it is in `cause`, for logs).
+    return {
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      body: body(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        truncate(
+          `Could not ${error.operation}: the database is unavailable. ${error.outcome} Retry later.`,
+          MAX_MESSAGE,
+        ),
+      ),
+    };
+  }
   return undefined;
 }
 
@@ -101,7 +115,8 @@ export function mapSmppError(error: SmppError): Mapped | undefined {
  * Maps the module's errors to HTTP answers, once for the whole application:
  * SmppValidationError 400 (with `errors[]`), MessageConflictError and MessageNotCancellableError
  * 409, MessageNotFoundError 404, QueueFullError and SmppBackpressureError 429 (with Retry-After),
- * MessageStoreError 503. Any other error goes to Nest's default handling (500, logged).
+ * MessageStoreError and SmppStoreUnavailableError 503. Any other error goes to Nest's default
+ * handling (500, logged).
  * Register it with `{ provide: APP_FILTER, useClass: SmppExceptionFilter }`.
  */
 @Catch(SmppError)
