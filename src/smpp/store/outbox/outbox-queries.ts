@@ -95,6 +95,17 @@ export async function writeOutbox(
 }
 
 /**
+ * SQL: the event `event` (an alias) has an earlier event of its message neither dispatched nor
+ * dead-lettered, other than those in `batch` (an array expression): it must wait for it.
+ */
+function earlierPending(event: string, batch: string): string {
+  return `EXISTS (SELECT 1 FROM smpp_outbox_events e
+                   WHERE e.message_id = ${event}.message_id AND e.seq < ${event}.seq
+                     AND e.dispatched_at IS NULL AND e.dead_lettered_at IS NULL
+                     AND NOT (e.id = ANY(${batch})))`;
+}
+
+/**
  * Renews this process's lease on events it is about to dispatch live; returns those still its
  * own (another process may have taken one over, its writer's heartbeat having lapsed) and, in the
  * same statement, the messages among them with an earlier event still pending (see
@@ -116,12 +127,7 @@ export async function renewOwn(
          FROM ${ASYNC_COMMIT}
         WHERE id = ANY($1::uuid[]) AND claimed_by = $2 AND dispatched_at IS NULL
         RETURNING id, message_id, seq)
-     SELECT o.id,
-            CASE WHEN EXISTS (
-              SELECT 1 FROM smpp_outbox_events e
-               WHERE e.message_id = o.message_id AND e.seq < o.seq
-                 AND e.dispatched_at IS NULL AND e.dead_lettered_at IS NULL
-                 AND NOT (e.id = ANY($1::uuid[]))) THEN o.message_id END AS blocked_message
+     SELECT o.id, CASE WHEN ${earlierPending('o', '$1::uuid[]')} THEN o.message_id END AS blocked_message
        FROM own o`,
     [ids, owner, DISPATCH_LEASE_MS],
   );
@@ -143,10 +149,7 @@ export async function messagesWithEarlierPending(
     db,
     `SELECT DISTINCT b.message_id
        FROM smpp_outbox_events b
-       JOIN smpp_outbox_events e
-         ON e.message_id = b.message_id AND e.seq < b.seq
-        AND e.dispatched_at IS NULL AND e.dead_lettered_at IS NULL
-      WHERE b.id = ANY($1::uuid[]) AND b.message_id IS NOT NULL AND NOT (e.id = ANY($1::uuid[]))`,
+      WHERE b.id = ANY($1::uuid[]) AND b.message_id IS NOT NULL AND ${earlierPending('b', '$1::uuid[]')}`,
     [ids],
   );
   return new Set(found.map((r) => r.message_id));
