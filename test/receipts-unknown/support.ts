@@ -12,6 +12,7 @@ import { ReceiptMatcher } from '../../src/smpp/store/receipt-matching.js';
 import { SubmitResultWriter } from '../../src/smpp/store/submit-results.js';
 import type { SmppTelemetry } from '../../src/smpp/telemetry/smpp-telemetry.js';
 import type { TestDatabase } from '../support/database.js';
+import { receiptDate } from '../../src/simulator/receipt-format.js';
 
 export const ACCOUNT = 'acct';
 
@@ -47,18 +48,6 @@ export async function writtenPart(db: TestDatabase, spec: PartSpec): Promise<str
     [partId, messageId, account, body, spec.writtenAgoMs ?? 1_000],
   );
   return partId;
-}
-
-/** YYMMDDhhmm, UTC, as 8x8 writes `submit date`. */
-export function receiptDate(d: Date): string {
-  const two = (n: number) => String(n).padStart(2, '0');
-  return (
-    two(d.getUTCFullYear() % 100) +
-    two(d.getUTCMonth() + 1) +
-    two(d.getUTCDate()) +
-    two(d.getUTCHours()) +
-    two(d.getUTCMinutes())
-  );
 }
 
 export interface ReceiptSpec {
