@@ -92,7 +92,7 @@ describe('database cut while a receipt arrives', () => {
   }, 90_000);
 });
 
-describe('send() while the database is away', () => {
+describe('calls while the database is away', () => {
   let sim: SmscSimulator;
   let proxy: TcpProxy;
   let t: SmppTestApp;
@@ -127,19 +127,8 @@ describe('send() while the database is away', () => {
     );
     expect(sim.submits.filter((s) => s.destinationAddr === '6591232100')).toHaveLength(1);
   });
-});
 
-describe('reads, cancel, purge and stats while the database is away', () => {
-  let sim: SmscSimulator;
-  let proxy: TcpProxy;
-  let t: SmppTestApp;
-  let done: () => Promise<void>;
-
-  beforeAll(async () => {
-    ({ sim, proxy, t, done } = await appBehindDatabaseProxy({ receipts: { delayMs: 10 } }));
-  });
-  afterAll(() => done?.());
-
+  // Reads, cancel, purge and stats, on the same app.
   it('reject with a typed SmppStoreUnavailableError naming the operation, and work again once the database is back', async () => {
     const delivered = await t.smpp.send({
       to: '+6591232200',
