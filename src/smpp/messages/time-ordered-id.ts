@@ -30,8 +30,3 @@ export function timeOrderedId(now: number = Date.now()): string {
   };
   return `${h(0, 4)}-${h(4, 6)}-${h(6, 8)}-${h(8, 10)}-${h(10, 16)}`;
 }
-
-/** The milliseconds a timeOrderedId() was made at. */
-export function timeOfId(id: string): number {
-  return parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
-}
