@@ -125,7 +125,14 @@ function scripted() {
     await until(`the result of ${to} stored`, () => stored.includes(to));
   };
   const submitted = (n: number) => until(`${n} submits`, () => submits.length >= n);
-  return { dispatcher, claims, submits, outcomes, claim, answer, submitted };
+  /** Stops the dispatcher, answering every claim (none) and submit still open. */
+  const stopAll = async () => {
+    const stopping = dispatcher.stop();
+    for (const c of claims) c.reply.resolve([]);
+    for (const x of submits) x.answer.resolve({ messageId: `smsc-${x.to}` } as SubmitSmResult);
+    await stopping;
+  };
+  return { dispatcher, claims, submits, outcomes, claim, answer, submitted, stopAll };
 }
 
 describe('AccountDispatcher: window slots by lane', () => {
@@ -167,10 +174,7 @@ describe('AccountDispatcher: window slots by lane', () => {
       await s.answer('b6');
       await s.answer('b7');
     } finally {
-      const stopping = s.dispatcher.stop();
-      for (const c of s.claims) c.reply.resolve([]);
-      for (const x of s.submits) x.answer.resolve({ messageId: `smsc-${x.to}` } as SubmitSmResult);
-      await stopping;
+      await s.stopAll();
     }
   });
 
@@ -226,10 +230,7 @@ describe('AccountDispatcher: claiming', () => {
       await s.submitted(1);
       await s.answer('p1');
     } finally {
-      const stopping = s.dispatcher.stop();
-      for (const c of s.claims) c.reply.resolve([]);
-      for (const x of s.submits) x.answer.resolve({ messageId: `smsc-${x.to}` } as SubmitSmResult);
-      await stopping;
+      await s.stopAll();
     }
   });
 });
