@@ -2,7 +2,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import { abortableSleep } from '../binds/abortable-sleep.js';
 import { rows } from '../store/sql.js';
 import type { ResolvedRetention } from './retention-options.js';
-import { RetentionVacuum } from './retention-vacuum.js';
+import { RetentionVacuum, VACUUM_SETTINGS } from './retention-vacuum.js';
 import {
   RETENTION_STEPS,
   RETENTION_TABLES,
@@ -27,7 +27,12 @@ export interface PurgeResult {
 
 /** One lock for the whole purge, whichever process runs it. */
 const PURGE_LOCK = 'smpp:retention';
-const LOCK_TIMEOUT = '2s';
+/** The purge session's settings for the run (see run()), reset before it goes back to the pool. */
+const SESSION_SETTINGS: Readonly<Record<string, string>> = {
+  lock_timeout: '2s',
+  backend_flush_after: '256kB',
+  ...VACUUM_SETTINGS,
+};
 
 export function emptyCounts(): Record<RetentionTable, number> {
   return Object.fromEntries(RETENTION_TABLES.map((t) => [t, 0])) as Record<RetentionTable, number>;
@@ -80,7 +85,11 @@ export class RetentionRunner {
         // to flush, so send() waited for the purge's writes. The pages it dirties are written back as
         // it goes (backend_flush_after): left to the kernel, they went out in one burst 30 s
         // later (its dirty_expire) and stalled the live commits' WAL fsync for 100 ms.
-        await qr.query(`SET lock_timeout = '${LOCK_TIMEOUT}'; SET backend_flush_after = '256kB'`);
+        await qr.query(
+          Object.entries(SESSION_SETTINGS)
+            .map(([name, value]) => `SET ${name} = '${value}'`)
+            .join('; '),
+        );
         for (const step of this.steps) {
           const periodMs = this.options.periodsMs[step.period];
           if (periodMs === null || !(await step.available(qr))) continue;
@@ -92,7 +101,11 @@ export class RetentionRunner {
         if (!interrupted) await vacuum.finish();
       } finally {
         try {
-          await qr.query(`RESET lock_timeout; RESET backend_flush_after`);
+          await qr.query(
+            Object.keys(SESSION_SETTINGS)
+              .map((name) => `RESET ${name}`)
+              .join('; '),
+          );
         } finally {
           await qr.query(`SELECT pg_advisory_unlock(hashtext($1))`, [PURGE_LOCK]);
         }

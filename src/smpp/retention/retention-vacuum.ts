@@ -11,10 +11,16 @@ const TABLE_SHARE = 0.25;
 /** At the end of a run, a table the run deleted fewer rows from is left to autovacuum. */
 const END_OF_RUN_MIN = 1_000;
 /**
+ * Settings of the purge's session for its VACUUMs (set with the runner's own, once per run).
  * Throttled like autovacuum (its default cost delay): a manual VACUUM is unthrottled by default
- * and would take the disk from the live traffic.
+ * and would take the disk from the live traffic. No parallel workers for the indexes: each would
+ * take a core from the live traffic (on a 2-core machine, send() p99 rose with them); one
+ * throttled process is enough.
  */
-const COST_DELAY_MS = 2;
+export const VACUUM_SETTINGS: Readonly<Record<string, string>> = {
+  vacuum_cost_delay: '2',
+  max_parallel_maintenance_workers: '0',
+};
 
 /**
  * VACUUM of the tables a purge deletes from, while it purges. Autovacuum starts after 2 % of a
@@ -68,17 +74,8 @@ export class RetentionVacuum {
 
   private async vacuum(table: RetentionTable): Promise<void> {
     this.pending.delete(table);
-    // No parallel workers for the indexes: each would take a core from the live traffic (on a
-    // 2-core machine, send() p99 rose with them); one throttled process is enough.
-    await this.qr.query(
-      `SET vacuum_cost_delay = ${COST_DELAY_MS}; SET max_parallel_maintenance_workers = 0`,
-    );
-    try {
-      // Table names come from RETENTION_TABLES, never from input.
-      await this.qr.query(`VACUUM (ANALYZE, SKIP_LOCKED) ${table}`);
-    } finally {
-      await this.qr.query(`RESET vacuum_cost_delay; RESET max_parallel_maintenance_workers`);
-    }
+    // Table names come from RETENTION_TABLES, never from input. Run with VACUUM_SETTINGS.
+    await this.qr.query(`VACUUM (ANALYZE, SKIP_LOCKED) ${table}`);
     this.vacuums[table] = (this.vacuums[table] ?? 0) + 1;
   }
 }
