@@ -1,7 +1,6 @@
-import { createBenchApp } from './app.js';
+import { startPacedApp } from './paced-app.js';
 import type { BenchServer } from './database.js';
 import { destination } from './raw.js';
-import { SimProcess } from './sim-control.js';
 import { benchText } from './texts.js';
 
 export interface LatencyResult {
@@ -21,14 +20,8 @@ export async function sendLatency(
   ratePerS: number,
   seconds: number,
 ): Promise<LatencyResult> {
-  const sim = await SimProcess.start({ submitsPerSecondPerBind: 50, receipts: { delayMs: 20 } });
   const db = await server.createDatabase();
-  const app = await createBenchApp({
-    databaseUrl: db.url,
-    port: sim.port,
-    account: { binds: { transceivers: 4 }, window: 10, submitsPerSecond: 50 },
-    waitForBindMs: 10_000,
-  });
+  const { app, stop } = await startPacedApp(db.url);
   try {
     await app.dataSource.query('ANALYZE');
     // Warm-up: a second at the same rate, not measured.
@@ -44,8 +37,7 @@ export async function sendLatency(
       count: latencies.length,
     };
   } finally {
-    await app.close();
-    await sim.stop();
+    await stop();
     await db.drop();
   }
 }

@@ -1,7 +1,7 @@
-import { createBenchApp, runBounded } from './app.js';
+import { runBounded } from './app.js';
+import { PACED, startPacedApp } from './paced-app.js';
 import type { BenchServer } from './database.js';
 import { destination } from './raw.js';
-import { SimProcess } from './sim-control.js';
 import { SmppTelemetry } from '../src/smpp/telemetry/smpp-telemetry.js';
 import { benchText } from './texts.js';
 
@@ -19,23 +19,9 @@ export interface PacedResult {
  * window, and every ESME_RTHROTTLED.
  */
 export async function pacedRate(server: BenchServer, seconds: number): Promise<PacedResult> {
-  const perBind = 50;
-  const binds = 4;
-  const sim = await SimProcess.start({
-    submitsPerSecondPerBind: perBind,
-    receipts: { delayMs: 20 },
-  });
+  const { perBind, binds } = PACED;
   const db = await server.createDatabase();
-  const app = await createBenchApp({
-    databaseUrl: db.url,
-    port: sim.port,
-    account: {
-      binds: { transceivers: binds },
-      window: 10,
-      submitsPerSecond: perBind,
-    },
-    waitForBindMs: 10_000,
-  });
+  const { sim, app, stop: stopApp } = await startPacedApp(db.url);
   let libThrottled = 0;
   const throttleTimes: number[] = [];
   const t00 = performance.now();
@@ -93,8 +79,7 @@ export async function pacedRate(server: BenchServer, seconds: number): Promise<P
     };
   } finally {
     stop = true;
-    await app.close();
-    await sim.stop();
+    await stopApp();
     await db.drop();
   }
 }

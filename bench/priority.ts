@@ -1,9 +1,9 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createBenchApp, runBounded } from './app.js';
+import { runBounded } from './app.js';
+import { startPacedApp } from './paced-app.js';
 import type { BenchServer } from './database.js';
 import { destination } from './raw.js';
-import { SimProcess } from './sim-control.js';
 import { benchText } from './texts.js';
 
 export interface PriorityResult {
@@ -52,18 +52,8 @@ export async function priorityPhase(
   otps: number,
   log: (line: string) => void,
 ): Promise<PriorityResult> {
-  const perBind = 50;
-  const sim = await SimProcess.start({
-    submitsPerSecondPerBind: perBind,
-    receipts: { delayMs: 20 },
-  });
   const db = await server.createDatabase();
-  const app = await createBenchApp({
-    databaseUrl: db.url,
-    port: sim.port,
-    account: { binds: { transceivers: 4 }, window: 10, submitsPerSecond: perBind },
-    waitForBindMs: 10_000,
-  });
+  const { sim, app, stop } = await startPacedApp(db.url);
   const rssSeries: number[] = [];
   const sampler = setInterval(() => {
     const m = process.memoryUsage();
@@ -144,8 +134,7 @@ export async function priorityPhase(
     };
   } finally {
     clearInterval(sampler);
-    await app.close();
-    await sim.stop();
+    await stop();
     await db.drop();
   }
 }

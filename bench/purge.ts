@@ -1,7 +1,6 @@
-import { createBenchApp } from './app.js';
+import { startPacedApp } from './paced-app.js';
 import { generateHistory } from './history-data.js';
 import { destination } from './raw.js';
-import { SimProcess } from './sim-control.js';
 import { benchText } from './texts.js';
 import { sampleWaits, type WaitSamples } from './wait-sampler.js';
 
@@ -41,20 +40,13 @@ export async function purgeUnderLoad(
   ratePerS: number,
   retentionDays: number,
 ): Promise<PurgeUnderLoad> {
-  const sim = await SimProcess.start({ submitsPerSecondPerBind: 50, receipts: { delayMs: 20 } });
-  const app = await createBenchApp({
-    databaseUrl,
-    port: sim.port,
-    account: { binds: { transceivers: 4 }, window: 10, submitsPerSecond: 50 },
-    waitForBindMs: 10_000,
-    module: {
-      retention: {
-        finishedMessagesDays: retentionDays,
-        // The history's events are as old as their messages: purge those of the purged messages.
-        dispatchedEventsHours: retentionDays * 24,
-        // Only on demand here (the periodic run would start a week after startup).
-        everyMs: 7 * 24 * 3_600_000,
-      },
+  const { app, stop } = await startPacedApp(databaseUrl, {
+    retention: {
+      finishedMessagesDays: retentionDays,
+      // The history's events are as old as their messages: purge those of the purged messages.
+      dispatchedEventsHours: retentionDays * 24,
+      // Only on demand here (the periodic run would start a week after startup).
+      everyMs: 7 * 24 * 3_600_000,
     },
   });
   const dbMb = async () => {
@@ -116,8 +108,7 @@ export async function purgeUnderLoad(
       refilledMessages,
     };
   } finally {
-    await app.close();
-    await sim.stop();
+    await stop();
   }
 }
 
