@@ -7,6 +7,7 @@ import { LanesAndTime1764600000000 } from './1764600000000-LanesAndTime.js';
 import { SmartEncoding1764610000000 } from './1764610000000-SmartEncoding.js';
 import { UnknownResolution1764620000000 } from './1764620000000-UnknownResolution.js';
 import { RetentionVacuum1764630000000 } from './1764630000000-RetentionVacuum.js';
+import { SubmittedRetention1764640000000 } from './1764640000000-SubmittedRetention.js';
 
 export {
   HostileInputBounds1764200000000,
@@ -18,6 +19,7 @@ export {
   SmartEncoding1764610000000,
   UnknownResolution1764620000000,
   RetentionVacuum1764630000000,
+  SubmittedRetention1764640000000,
 };
 
 /** The module's migrations, oldest first: register them in the host's DataSource (no globs). */
@@ -31,4 +33,5 @@ export const SMPP_MIGRATIONS = [
   SmartEncoding1764610000000,
   UnknownResolution1764620000000,
   RetentionVacuum1764630000000,
+  SubmittedRetention1764640000000,
 ];

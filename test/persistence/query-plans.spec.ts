@@ -472,6 +472,7 @@ describe(`hot query plans on a history of ${HISTORY} finished messages`, () => {
       {
         finishedMessagesDays: 365,
         unknownMessagesDays: 365,
+        submittedMessagesDays: 365,
         dispatchedEventsHours: 365 * 24,
         unmatchedReceiptsDays: 365,
         inboundMessagesDays: 365,
@@ -487,6 +488,7 @@ describe(`hot query plans on a history of ${HISTORY} finished messages`, () => {
     });
     expectIndex(purge, 'smpp_messages', 'ix_smpp_messages_finished');
     expectIndex(purge, 'smpp_messages', 'ix_smpp_messages_unknown');
+    expectIndex(purge, 'smpp_messages', 'ix_smpp_messages_submitted');
     expectIndex(purge, 'smpp_outbox_events', 'ix_smpp_outbox_events_dispatched');
     expectIndex(purge, 'smpp_receipts', 'ix_smpp_receipts_parked_age');
     expectIndex(purge, 'smpp_outbox_events', 'ix_smpp_outbox_events_dead_lettered');

@@ -68,7 +68,9 @@ describe('retention', () => {
     const oldDelivered = await messages(db, 20, 'delivered', 31);
     const oldFailed = await messages(db, 5, 'undeliverable', 40);
     const recent = await messages(db, 6, 'delivered', 29);
-    const oldLive = await messages(db, 4, 'submitted', 60);
+    // Submitted and never receipted (registeredDelivery 0, or the SMSC sent none).
+    const oldSubmitted = await messages(db, 4, 'submitted', 60);
+    const recentSubmitted = await messages(db, 2, 'submitted', 29);
     const oldUnknown = await messages(db, 3, 'unknown', 60);
     const recentUnknown = await messages(db, 2, 'unknown', 29);
     // A receipt that never matched, old and recent; MO fragments and messages; events; leases.
@@ -112,23 +114,25 @@ describe('retention', () => {
     expect(result.ran).toBe(true);
     expect(result.interrupted).toBe(false);
     expect(result.purged).toMatchObject({
-      smpp_messages: 25 + 3,
-      smpp_message_parts: 25 + 3,
-      smpp_receipts: 25 + 3 + 9,
+      smpp_messages: 25 + 3 + 4,
+      smpp_message_parts: 25 + 3 + 4,
+      smpp_receipts: 25 + 3 + 4 + 9,
       smpp_outbox_events: 10,
       smpp_inbound_fragments: 2,
       smpp_inbound_messages: 1,
       smpp_bind_leases: 1,
     });
-    // Batches of at most 7 messages: 7, 7, 7, 4.
+    // Batches of at most 7 messages: 7, 7, 7, 4, then 3 and 4.
     expect(Math.max(...batches)).toBeLessThanOrEqual(7);
     const left: Array<{ id: string }> = await db.dataSource.query(`SELECT id FROM smpp_messages`);
-    // `submitted` waits for its receipt whatever its age; `unknown` is given up after its period.
-    expect(left.map((r) => r.id).sort()).toEqual([...recent, ...oldLive, ...recentUnknown].sort());
-    for (const id of [...oldDelivered, ...oldFailed, ...oldUnknown])
+    // `submitted` and `unknown` wait for a receipt until their period is over.
+    expect(left.map((r) => r.id).sort()).toEqual(
+      [...recent, ...recentSubmitted, ...recentUnknown].sort(),
+    );
+    for (const id of [...oldDelivered, ...oldFailed, ...oldUnknown, ...oldSubmitted])
       expect(left.map((r) => r.id)).not.toContain(id);
-    expect(await count(db, `smpp_message_parts`)).toBe(12);
-    expect(await count(db, `smpp_receipts WHERE part_id IS NOT NULL`)).toBe(12);
+    expect(await count(db, `smpp_message_parts`)).toBe(10);
+    expect(await count(db, `smpp_receipts WHERE part_id IS NOT NULL`)).toBe(10);
     expect(await count(db, `smpp_receipts WHERE part_id IS NULL`)).toBe(3);
     expect(await count(db, `smpp_outbox_events`)).toBe(5);
     expect(await count(db, `smpp_bind_leases`)).toBe(2);
@@ -261,6 +265,7 @@ describe('retention', () => {
       await messages(scratch, 2, 'submitting', 0, 'alpha');
       await messages(scratch, 1, 'queued', 0, 'beta');
       await messages(scratch, 2, 'delivered', 3, 'beta');
+      await messages(scratch, 1, 'submitted', 2, 'beta');
       await scratch.dataSource.query(
         `INSERT INTO smpp_outbox_events (id, name, payload, created_at)
          SELECT gen_random_uuid(), 'smpp.message.delivered', '{}', now() - interval '1 minute'
@@ -276,6 +281,9 @@ describe('retention', () => {
       expect(stats.outboxBacklogAgeSeconds).toBeGreaterThanOrEqual(59);
       expect(stats.oldestAgeSeconds.smpp_messages).toBeGreaterThan(3 * 86_400 - 60);
       expect(stats.oldestAgeSeconds.smpp_receipts).toBeNull();
+      expect(stats.oldestUnsettledAgeSeconds.submitted).toBeGreaterThan(2 * 86_400 - 60);
+      expect(stats.oldestUnsettledAgeSeconds.submitted).toBeLessThan(3 * 86_400);
+      expect(stats.oldestUnsettledAgeSeconds.unknown).toBeNull();
       expect(stats.quarantined).toBe(0);
     } finally {
       await scratch.drop();

@@ -75,6 +75,15 @@ export function registerStoreGauges(registry: Registry, smpp: SmppService): void
         if (age !== null && age !== undefined) set({ table }, age);
     },
   );
+  gauge(
+    'smpp_unsettled_oldest_age_seconds',
+    'Age of the oldest message whose outcome is still open, per status (submitted: no final receipt yet; unknown: no submit_sm_resp came), since its last update',
+    ['status'],
+    (set, s) => {
+      for (const [status, age] of Object.entries(s.oldestUnsettledAgeSeconds))
+        if (age !== null) set({ status }, age);
+    },
+  );
   gauge('smpp_table_rows_estimate', "Rows per table (Postgres' estimate)", ['table'], (set, s) => {
     for (const t of s.tables) set({ table: t.table }, t.rowsEstimate);
   });

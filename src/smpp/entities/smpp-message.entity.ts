@@ -31,6 +31,8 @@ import { SmppMessagePart } from './smpp-message-part.entity.js';
 @Index('ix_smpp_messages_finished', ['doneAt'], { where: 'done_at IS NOT NULL' })
 /** And messages left unknown by the time they became so (their last update). */
 @Index('ix_smpp_messages_unknown', ['updatedAt'], { where: `status = 'unknown'` })
+/** And messages left submitted (no final receipt came) by their submission (their last update). */
+@Index('ix_smpp_messages_submitted', ['updatedAt'], { where: `status = 'submitted'` })
 @Check(
   'ck_smpp_messages_status',
   `status IN ('scheduled', 'queued', 'submitting', 'submitted', 'delivered', 'undeliverable', 'expired', 'rejected', 'failed', 'unknown', 'cancelled')`,

@@ -12,6 +12,13 @@ export interface SmppRetentionOptions {
    * receipt can still settle such a message for a while; after this period nobody will.
    */
   unknownMessagesDays?: number | false;
+  /**
+   * Messages left `submitted` (accepted by the SMSC, and no final receipt ever came: none was asked
+   * for with `registeredDelivery: 0`, or the SMSC sent none), with their parts and receipts, this
+   * many days after they were submitted (their last update; default 30). No SMSC sends a receipt
+   * after the message's validity period (8x8's longest is days).
+   */
+  submittedMessagesDays?: number | false;
   /** Outbox events this many hours after they were dispatched to the listeners (default 24). */
   dispatchedEventsHours?: number | false;
   /** Dead-lettered outbox events, days after they were dead-lettered (default 30). */
@@ -63,6 +70,7 @@ const DAY_MS = 24 * HOUR_MS;
 export const RETENTION_DEFAULTS = {
   finishedMessagesDays: 30,
   unknownMessagesDays: 30,
+  submittedMessagesDays: 30,
   dispatchedEventsHours: 24,
   deadLetteredEventsDays: 30,
   unmatchedReceiptsDays: 7,
@@ -79,6 +87,7 @@ export const RETENTION_DEFAULTS = {
 const UNIT_MS: Record<RetentionPeriodKey, number> = {
   finishedMessagesDays: DAY_MS,
   unknownMessagesDays: DAY_MS,
+  submittedMessagesDays: DAY_MS,
   dispatchedEventsHours: HOUR_MS,
   deadLetteredEventsDays: DAY_MS,
   unmatchedReceiptsDays: DAY_MS,

@@ -117,6 +117,17 @@ export const UNKNOWN_MESSAGES_PICK_SQL = `
    FOR UPDATE SKIP LOCKED`;
 
 /**
+ * Messages left `submitted` (no final receipt came, or none was asked for): by their submission,
+ * their last update (index ix_smpp_messages_submitted).
+ */
+export const SUBMITTED_MESSAGES_PICK_SQL = `
+  SELECT id FROM smpp_messages
+   WHERE status = 'submitted' AND updated_at < $1
+   ORDER BY updated_at
+   LIMIT $2
+   FOR UPDATE SKIP LOCKED`;
+
+/**
  * Messages picked by `pick` with their receipts, parts and the messages themselves, in one
  * statement (one round trip: no transaction left open while the application is busy elsewhere).
  * The receipts' foreign key to the part (ON DELETE SET NULL) and the parts' to the message
@@ -163,6 +174,7 @@ function messagesStep(name: string, period: RetentionPeriodKey, pick: string): R
 export const RETENTION_STEPS: readonly RetentionStep[] = [
   messagesStep('finished messages', 'finishedMessagesDays', FINISHED_MESSAGES_PICK_SQL),
   messagesStep('unknown messages', 'unknownMessagesDays', UNKNOWN_MESSAGES_PICK_SQL),
+  messagesStep('submitted messages', 'submittedMessagesDays', SUBMITTED_MESSAGES_PICK_SQL),
   singleTable(
     'dispatched events',
     'dispatchedEventsHours',

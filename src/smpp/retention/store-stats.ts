@@ -19,6 +19,12 @@ export interface SmppStoreStats {
    * PDUs. Above the retention period (plus everyMs): the purge is not keeping up.
    */
   oldestAgeSeconds: Partial<Record<RetentionTable, number | null>>;
+  /**
+   * Age in seconds of the oldest message whose outcome is still open, since its last update (null:
+   * none): `submitted` (accepted, no final receipt yet) and `unknown` (no submit_sm_resp came).
+   * Retention deletes them after `submittedMessagesDays` and `unknownMessagesDays`.
+   */
+  oldestUnsettledAgeSeconds: { submitted: number | null; unknown: number | null };
   /** Rows per table (Postgres' estimate, as of the last ANALYZE) and size on disk (bytes, with indexes and TOAST). */
   tables: Array<{ table: string; rowsEstimate: number; bytes: number }>;
   /** Rows retention deleted per table since this process started. */
@@ -31,12 +37,24 @@ export async function readStoreStats(
   db: SqlExecutor,
   purgedTotal: Readonly<Record<RetentionTable, number>>,
 ): Promise<SmppStoreStats> {
-  const [schema] = await rows<{ dead: boolean; quarantine: boolean }>(
+  const [schema] = await rows<{
+    dead: boolean;
+    quarantine: boolean;
+    submitted_index: boolean;
+    unknown_index: boolean;
+  }>(
     db,
     `SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()
                       AND table_name = 'smpp_outbox_events' AND column_name = 'dead_lettered_at') AS dead,
-            to_regclass('smpp_quarantined_pdus') IS NOT NULL AS quarantine`,
+            to_regclass('smpp_quarantined_pdus') IS NOT NULL AS quarantine,
+            to_regclass('ix_smpp_messages_submitted') IS NOT NULL AS submitted_index,
+            to_regclass('ix_smpp_messages_unknown') IS NOT NULL AS unknown_index`,
   );
+  // Read only through its partial index (a schema without it would scan every message).
+  const unsettledAge = (status: string, indexed: boolean) =>
+    indexed
+      ? `(SELECT ${age('min(updated_at)')} FROM smpp_messages WHERE status = '${status}')`
+      : 'NULL::float8';
   const notDead = schema.dead ? ' AND dead_lettered_at IS NULL' : '';
   const queue = await rows<{
     account: string;
@@ -66,7 +84,9 @@ export async function readStoreStats(
        (SELECT ${age('min(dispatched_at)')} FROM smpp_outbox_events WHERE dispatched_at IS NOT NULL) AS events,
        (SELECT ${age('min(received_at)')} FROM smpp_inbound_fragments) AS fragments,
        (SELECT ${age('min(received_at)')} FROM smpp_inbound_messages) AS inbound,
-       ${schema.quarantine ? `(SELECT ${age('min(received_at)')} FROM smpp_quarantined_pdus)` : 'NULL::float8'} AS quarantine_age`,
+       ${schema.quarantine ? `(SELECT ${age('min(received_at)')} FROM smpp_quarantined_pdus)` : 'NULL::float8'} AS quarantine_age,
+       ${unsettledAge('submitted', schema.submitted_index)} AS submitted_age,
+       ${unsettledAge('unknown', schema.unknown_index)} AS unknown_age`,
   );
   const tables = await rows<{ table: string; rows_estimate: number; bytes: string }>(
     db,
@@ -92,6 +112,7 @@ export async function readStoreStats(
       smpp_inbound_messages: s.inbound,
       ...(schema.quarantine ? { smpp_quarantined_pdus: s.quarantine_age } : {}),
     },
+    oldestUnsettledAgeSeconds: { submitted: s.submitted_age, unknown: s.unknown_age },
     tables: tables.map((t) => ({
       table: t.table,
       rowsEstimate: Number(t.rows_estimate),
