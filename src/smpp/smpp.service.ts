@@ -4,6 +4,7 @@ import type { AccountBindStatus } from './binds/bind-status.js';
 import type { ResolvedSmppOptions } from './config/resolve-options.js';
 import type { ResolvedAccount } from './config/resolved-options.js';
 import {
+  type FieldError,
   MessageConflictError,
   MessageStoreError,
   QueueFullError,
@@ -13,7 +14,7 @@ import {
   SmppValidationError,
 } from './errors.js';
 import type { NewMessage } from './store/message-store.js';
-import { draftMessage } from './messages/message-draft.js';
+import { clientRefErrors, draftMessage } from './messages/message-draft.js';
 import { type EstimateInput, estimateMessage, type MessageEstimate } from './messages/estimate.js';
 import type { SmppMessageView } from './messages/message-view.js';
 import type { SendOptions } from './messages/send-options.js';
@@ -103,14 +104,7 @@ export class SmppService<A extends string = string> {
     if (!input || typeof input !== 'object') return estimateMessage(input, this.options.messages);
     const name: string = input.account ?? this.options.accounts[0].name;
     const account = this.accounts.get(name);
-    if (!account) {
-      throw new SmppValidationError([
-        {
-          field: 'account',
-          message: `unknown account "${name}"; configured: ${[...this.accounts.keys()].join(', ')}`,
-        },
-      ]);
-    }
+    if (!account) throw new SmppValidationError(this.accountErrors(name));
     return estimateMessage(
       { ...input, smartEncoding: input.smartEncoding ?? account.smartEncoding },
       this.options.messages,
@@ -121,18 +115,22 @@ export class SmppService<A extends string = string> {
   account<N extends A>(name: N): SmppAccount<N> {
     let handle = this.handles.get(name);
     if (!handle) {
-      if (!this.accounts.has(name)) {
-        throw new SmppValidationError([
-          {
-            field: 'account',
-            message: `unknown account "${String(name)}"; configured: ${[...this.accounts.keys()].join(', ')}`,
-          },
-        ]);
-      }
+      if (!this.accounts.has(name)) throw new SmppValidationError(this.accountErrors(name));
       handle = new SmppAccount<A>(this, name);
       this.handles.set(name, handle);
     }
     return handle as unknown as SmppAccount<N>;
+  }
+
+  /** [] for a configured account; else what to write instead. */
+  private accountErrors(name: unknown): FieldError[] {
+    if (typeof name === 'string' && this.accounts.has(name)) return [];
+    return [
+      {
+        field: 'account',
+        message: `unknown account "${String(name).slice(0, 64)}"; configured: ${[...this.accounts.keys()].join(', ')}`,
+      },
+    ];
   }
 
   /** The configured account names, in configuration order. */
@@ -173,8 +171,14 @@ export class SmppService<A extends string = string> {
     );
   }
 
-  /** The message sent on `account` with this clientRef, or null; SmppStoreUnavailableError when the database cannot be reached. */
+  /**
+   * The message sent on `account` with this clientRef, or null. An unknown account or a clientRef
+   * send() would refuse is a SmppValidationError; SmppStoreUnavailableError when the database
+   * cannot be reached.
+   */
   async findByClientRef(account: A, clientRef: string): Promise<SmppMessageView | null> {
+    const invalid = [...this.accountErrors(account), ...clientRefErrors(clientRef)];
+    if (invalid.length > 0) throw new SmppValidationError(invalid);
     return whileStoreAvailable(
       `find the message with clientRef "${String(clientRef).slice(0, 64)}" on account "${String(account).slice(0, 64)}"`,
       NOTHING_READ,

@@ -330,6 +330,27 @@ describe('hostile values at the store (real Postgres, simulator)', () => {
     expect(m.errorCode).toBe(0xfffffff0);
   });
 
+  it('refuses a lookup by clientRef that send() would refuse, before the database', async () => {
+    const refused = (field: string) => ({
+      code: 'SMPP_VALIDATION_FAILED',
+      errors: [expect.objectContaining({ field })],
+    });
+    await expect(t.smpp.findByClientRef('default', 'nul\u0000ref')).rejects.toMatchObject(
+      refused('clientRef'),
+    );
+    await expect(t.smpp.findByClientRef('default', 'broken \ud800')).rejects.toMatchObject(
+      refused('clientRef'),
+    );
+    await expect(t.smpp.findByClientRef('default', 'x'.repeat(129))).rejects.toMatchObject(
+      refused('clientRef'),
+    );
+    await expect(t.smpp.findByClientRef('default', '')).rejects.toMatchObject(refused('clientRef'));
+    await expect(t.smpp.findByClientRef('nobody', 'ref-1')).rejects.toMatchObject(
+      refused('account'),
+    );
+    expect(await t.smpp.findByClientRef('default', 'x'.repeat(128))).toBeNull();
+  });
+
   it('gives a submit result the database keeps refusing up after bounded attempts: the part ends failed', async () => {
     const [good, bad] = await Promise.all([
       t.smpp.send({ to: '+6593000004', text: 'fine result' }),

@@ -236,13 +236,33 @@ describe('calls while the database is away', () => {
     await expect(t.smpp.cancel('00000000-0000-4000-8000-000000000000')).rejects.toBeInstanceOf(
       MessageNotFoundError,
     );
-    // Postgres text takes no U+0000: the database refuses the statement, not a lost connection.
-    const refused = await t.smpp
-      .findByClientRef('default', 'nul\u0000ref')
-      .catch((e: unknown) => e);
-    expect(refused).toBeInstanceOf(Error);
-    expect(refused).toMatchObject({ code: '22021' }); // character_not_in_repertoire
-    expect(refused).not.toBeInstanceOf(SmppError);
-    expect(isTransientDatabaseError(refused)).toBe(false);
+    // What send() would refuse is refused before the database: Postgres text takes no U+0000.
+    await expect(t.smpp.findByClientRef('default', 'nul\u0000ref')).rejects.toBeInstanceOf(
+      SmppValidationError,
+    );
+    // A statement the database refuses for good (here a host's trigger) is not "unavailable".
+    const scheduled = await t.smpp.send({
+      to: '+6591232211',
+      text: 'refused cancel',
+      sendAt: new Date(Date.now() + 3_600_000),
+    });
+    await t.db.dataSource.query(`
+      CREATE FUNCTION outage_spec_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'refused by policy' USING ERRCODE = 'P0001'; END $$`);
+    await t.db.dataSource.query(
+      `CREATE TRIGGER outage_spec_refuse BEFORE UPDATE ON smpp_messages
+         FOR EACH ROW WHEN (OLD.id = '${scheduled.id}') EXECUTE FUNCTION outage_spec_refuse()`,
+    );
+    try {
+      const refused = await t.smpp.cancel(scheduled.id).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(Error);
+      expect(refused).toMatchObject({ code: 'P0001' }); // raise_exception
+      expect(refused).not.toBeInstanceOf(SmppError);
+      expect(isTransientDatabaseError(refused)).toBe(false);
+    } finally {
+      await t.db.dataSource.query(`DROP TRIGGER outage_spec_refuse ON smpp_messages`);
+      await t.db.dataSource.query(`DROP FUNCTION outage_spec_refuse()`);
+    }
+    expect((await t.smpp.cancel(scheduled.id)).status).toBe('cancelled');
   });
 });

@@ -62,19 +62,7 @@ export function draftMessage(
     account?.smartEncoding ?? false,
     errors,
   );
-  if (
-    input.clientRef !== undefined &&
-    (typeof input.clientRef !== 'string' ||
-      input.clientRef.length === 0 ||
-      input.clientRef.length > MAX_CLIENT_REF)
-  ) {
-    errors.push({
-      field: 'clientRef',
-      message: `expected a string of 1 to ${MAX_CLIENT_REF} characters`,
-    });
-  } else if (input.clientRef !== undefined) {
-    collect(errors, () => checkStorable('clientRef', input.clientRef as string));
-  }
+  if (input.clientRef !== undefined) errors.push(...clientRefErrors(input.clientRef));
   let validity: string | null = null;
   if (input.validityPeriod !== undefined) {
     const v = input.validityPeriod;
@@ -137,6 +125,17 @@ export function draftMessage(
       messagePayload: plan.messagePayload ?? null,
     })),
   };
+}
+
+/** What is wrong with a clientRef ([]: nothing); send() and findByClientRef() check it alike. */
+export function clientRefErrors(value: unknown): FieldError[] {
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_CLIENT_REF)
+    return [
+      { field: 'clientRef', message: `expected a string of 1 to ${MAX_CLIENT_REF} characters` },
+    ];
+  const errors: FieldError[] = [];
+  collect(errors, () => checkStorable('clientRef', value));
+  return errors;
 }
 
 /** Postgres text and jsonb take neither U+0000 nor an unpaired UTF-16 surrogate. */
