@@ -26,10 +26,8 @@ import type { PendingEvent } from './store/message-state-writer.js';
 import type { SmppMessageView } from './messages/message-view.js';
 import { type InsertOutcome, MessageStore, type NewMessage } from './store/message-store.js';
 import { ClaimRecovery } from './store/claim-recovery.js';
-import type { IncomingReceipt, SubmitResult } from './store/part-rows.js';
 import { type AccountScope, partWriteContext } from './store/part-write-context.js';
-import { ReceiptMatcher } from './store/receipt-matching.js';
-import { SubmitResultWriter } from './store/submit-results.js';
+import { PartOutcomeQueue, PartOutcomeWriter } from './store/part-outcome-writer.js';
 import { UnknownResolver } from './store/unknown-resolver.js';
 
 /** Accounts configured on the same system_id and host share receipts (8x8 sends them to any bind). */
@@ -60,8 +58,6 @@ export class SmppMessaging implements OnModuleInit {
   private readonly logger = new Logger('SmppMessaging');
   store!: MessageStore;
   waiters!: SubmitWaiters;
-  private submitResults!: SubmitResultWriter;
-  private receiptMatcher!: ReceiptMatcher;
   private claimRecovery!: ClaimRecovery;
   private inboundWriter!: InboundWriter;
   private cancelStore!: CancelStore;
@@ -69,8 +65,7 @@ export class SmppMessaging implements OnModuleInit {
   private sweeper!: TimeSweeper;
   private outbox!: EventOutbox;
   private inserts!: BatchQueue<NewMessage, InsertOutcome>;
-  private results!: BatchQueue<SubmitResult, void>;
-  private receipts!: BatchQueue<IncomingReceipt, void>;
+  private outcomes!: PartOutcomeQueue;
   private readonly dispatchers = new Map<string, AccountDispatcher>();
   private queueDepth!: QueueDepth;
   private accountsByName = new Map<string, ResolvedAccount>();
@@ -107,8 +102,6 @@ export class SmppMessaging implements OnModuleInit {
         clockSkewMs: (account) => this.accountsByName.get(account)?.receiptClockSkewMs ?? 0,
       }),
     );
-    this.submitResults = new SubmitResultWriter(partWrites);
-    this.receiptMatcher = new ReceiptMatcher(partWrites);
     this.claimRecovery = new ClaimRecovery(partWrites);
     this.outbox = new EventOutbox(
       this.dataSource,
@@ -148,30 +141,13 @@ export class SmppMessaging implements OnModuleInit {
       maxPending: maxPendingWrites,
       describe: (m) => `message ${m.id}`,
     });
-    this.results = new BatchQueue<SubmitResult, void>(
-      async (items) => {
-        this.afterCommit(await this.submitResults.recordSubmitResults(items));
-        return items.map(() => undefined);
-      },
-      {
-        name: 'submit results',
-        maxPending: maxPendingWrites,
-        describe: (r) => `the ${r.outcome.kind} result of part ${r.partId}`,
-      },
-    );
-    this.receipts = new BatchQueue<IncomingReceipt, void>(
-      async (items) => {
-        this.afterCommit(await this.receiptMatcher.recordReceipts(items));
-        return items.map(() => undefined);
-      },
-      {
-        name: 'receipts',
-        maxPending: maxPendingWrites,
-        describe: (r) => `receipt ${r.id} of "${r.account}"`,
-      },
+    this.outcomes = new PartOutcomeQueue(
+      new PartOutcomeWriter(partWrites),
+      (events) => this.afterCommit(events),
+      maxPendingWrites,
     );
     this.inboundWriter = new InboundWriter(
-      this.receipts,
+      this.outcomes.receipts,
       new InboundStore(this.dataSource, recordEvents, eventOwner),
       this.outbox,
       new QuarantineStore(
@@ -195,7 +171,7 @@ export class SmppMessaging implements OnModuleInit {
           account,
           this.binds,
           this.store,
-          this.results,
+          this.outcomes.results,
           {
             instanceId: this.binds.replicaId,
             maxAttempts: this.options.messages.maxAttempts,
@@ -246,12 +222,12 @@ export class SmppMessaging implements OnModuleInit {
     this.outbox.stop();
     await this.sweeper.stop();
     await Promise.all([...this.dispatchers.values()].map((d) => d.stop()));
-    await this.results.idle();
+    await this.outcomes.results.idle();
   }
 
   /** After the binds are gone: waits for the last receipts to be stored. */
   async drain(): Promise<void> {
-    await this.receipts.idle();
+    await this.outcomes.receipts.idle();
     await this.inserts.idle();
     await this.outbox.idle();
   }

@@ -97,7 +97,7 @@ export class AccountDispatcher {
     private readonly account: ResolvedAccount,
     private readonly binds: BindManager,
     private readonly store: MessageStore,
-    private readonly results: BatchQueue<SubmitResult, void>,
+    private readonly results: Pick<BatchQueue<SubmitResult, void>, 'add'>,
     private readonly settings: DispatchSettings,
     private readonly logger: LoggerService,
     private readonly telemetry?: SmppTelemetry,

@@ -15,7 +15,7 @@ import { incomingReceipt } from './incoming-receipt.js';
  */
 export class InboundWriter {
   constructor(
-    private readonly receipts: BatchQueue<IncomingReceipt, void>,
+    private readonly receipts: Pick<BatchQueue<IncomingReceipt, void>, 'add'>,
     private readonly inbound: InboundStore,
     private readonly outbox: EventOutbox,
     private readonly quarantineStore: QuarantineStore,

@@ -4,7 +4,7 @@ import type { MessageEncoding } from '../messages/encoding/segmenter.js';
 import type { SmartReplacement } from '../messages/encoding/smart-encoding.js';
 import type { SmppMessagePartView, SmppMessageView } from '../messages/message-view.js';
 import type { MessageStatus, PartStatus } from '../messages/message-status.js';
-import { rows, type SqlExecutor } from './sql.js';
+import { ASYNC_COMMIT, rows, type SqlExecutor } from './sql.js';
 
 /** A message ready to be stored: validated, encoded and split. */
 export interface NewMessage {
@@ -235,6 +235,9 @@ export class MessageStore {
    * Higher lanes first (priority rank, then next_attempt_at: one range of the claim index per
    * lane); but first up to `bulkMin` bulk parts, the starvation guard (AccountDispatcher decides
    * how many). A part whose expires_at passed is never claimed (the expiry sweep ends it).
+   * The claim's commit does not wait for the disk (ASYNC_COMMIT): no part leaves before its
+   * written mark (WrittenMarks) commits, synchronously and later in the WAL, which makes the claim
+   * durable too. A claim lost in a database crash leaves parts that never left `queued`.
    */
   async claim(
     account: string,
@@ -267,7 +270,7 @@ export class MessageStore {
          UPDATE smpp_message_parts p
             SET status = 'submitting', claimed_by = $3, claimed_until = now() + ($4::int * interval '1 millisecond'),
                 attempts = p.attempts + 1, written_at = NULL, updated_at = now()
-           FROM due WHERE p.id = due.id
+           FROM due, ${ASYNC_COMMIT} WHERE p.id = due.id
          RETURNING p.id, p.message_id, p.account, p.seq, p.total, p.attempts, p.body, p.udh, p.esm_class,
                    p.message_payload, p.priority, p.expires_at
        ), touched AS (

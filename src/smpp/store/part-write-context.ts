@@ -3,7 +3,7 @@ import { SmppEvents } from '../events/smpp-events.js';
 import { writeOutbox } from './outbox/outbox-queries.js';
 import type { ReceiptObservation, SmppTelemetry } from '../telemetry/smpp-telemetry.js';
 import { refreshMessages, type PendingEvent } from './message-state-writer.js';
-import type { SqlExecutor } from './sql.js';
+import { lockAccounts, type SqlExecutor } from './sql.js';
 import { UnknownResolver } from './unknown-resolver.js';
 
 /**
@@ -44,6 +44,38 @@ export function partWriteContext(
   unknowns: UnknownResolver = new UnknownResolver({ siblings: scope.siblings }),
 ): PartWriteContext {
   return { dataSource, recordEvents, telemetry, scope, eventOwner, unknowns };
+}
+
+/** What a part write collects as it goes: the messages it touched, receipts seen (for telemetry). */
+export interface PartWrite {
+  em: SqlExecutor;
+  touched: Set<string>;
+  observed: ReceiptObservation[];
+}
+
+/**
+ * One transaction of part outcomes: takes the accounts' lock, runs `apply` (which returns the
+ * events of its own), recomputes the touched messages, writes every event to the outbox; after
+ * the commit, reports the receipts and resolved unknowns to telemetry. Returns the events.
+ */
+export async function inPartWrite(
+  context: PartWriteContext,
+  accounts: Iterable<string>,
+  apply: (write: PartWrite) => Promise<PendingEvent[]>,
+): Promise<PendingEvent[]> {
+  const observed: ReceiptObservation[] = [];
+  const events = await context.dataSource.transaction(async (em) => {
+    await lockAccounts(
+      em,
+      [...accounts].map((a) => context.scope.lockKey(a)),
+    );
+    const touched = new Set<string>();
+    const extra = await apply({ em, touched, observed });
+    return finishPartWrite(context, em, touched, extra);
+  });
+  observeReceipts(context, observed);
+  observeResolved(context, events);
+  return events;
 }
 
 /** Recomputes the touched messages and writes their events (with `extra`) to the outbox. */

@@ -8,12 +8,11 @@ import { PartChanges } from './part-changes.js';
 import type { IncomingReceipt, PartRow } from './part-rows.js';
 import {
   type AccountScope,
-  finishPartWrite,
-  observeReceipts,
-  observeResolved,
+  inPartWrite,
+  type PartWrite,
   type PartWriteContext,
 } from './part-write-context.js';
-import { lockAccounts, rows, type SqlExecutor } from './sql.js';
+import { rows, type SqlExecutor } from './sql.js';
 
 /**
  * Stores receipts (all of them, matched or parked) and matches them to parts by (account, SMSC
@@ -26,72 +25,71 @@ export class ReceiptMatcher {
   /** Stores receipts (all of them, matched or parked) and applies the matched ones. */
   async recordReceipts(receipts: readonly IncomingReceipt[]): Promise<PendingEvent[]> {
     if (receipts.length === 0) return [];
-    const { dataSource, scope } = this.context;
-    const observed: ReceiptObservation[] = [];
-    const events = await dataSource.transaction(async (em) => {
-      await lockAccounts(
-        em,
-        receipts.map((r) => scope.lockKey(r.account)),
-      );
-      await insertReceipts(em, receipts);
-      const parts = await findParts(em, receipts, scope);
-      const changes = new PartChanges();
-      for (const receipt of receipts) {
-        const part = parts.get(receipt.id);
-        if (!part) continue;
-        changes.apply(part, {
-          receiptId: receipt.id,
-          stat: receipt.parsed.stat ?? '',
-          errorCode: receipt.parsed.errorCode,
-        });
-      }
-      await changes.write(em);
-      const matchOf = new Map(changes.matches.map((m) => [m.receiptId, m]));
-      for (const r of receipts) {
-        const match = matchOf.get(r.id);
-        observed.push({
-          account: r.account,
-          stat: r.parsed.stat ?? '',
-          match: match ? 'matched' : 'parked',
-          duplicate: match?.duplicate ?? false,
-          sinceSubmitMs:
-            match?.part.submitted_at && r.parsed.final
-              ? Date.now() - new Date(match.part.submitted_at).getTime()
-              : undefined,
-        });
-      }
-      const receiptEvents: PendingEvent[] = receipts.map((r) => {
-        const match = matchOf.get(r.id);
-        return {
-          name: SmppEvents.ReceiptReceived,
-          payload: new ReceiptReceivedEvent({
-            eventId: r.id,
-            receiptId: r.id,
-            account: r.account,
-            smscMessageId: r.parsed.smscMessageId,
-            stat: r.parsed.stat ?? '',
-            errorCode: r.parsed.errorCode,
-            final: r.parsed.final,
-            messageId: match?.part.message_id ?? null,
-            partSeq: match?.part.seq ?? null,
-            duplicate: match?.duplicate ?? false,
-            at: new Date(),
-          }),
-        };
+    return inPartWrite(
+      this.context,
+      receipts.map((r) => r.account),
+      (write) => this.apply(write, receipts),
+    );
+  }
+
+  /** Inside a part write (the accounts' lock held): stores the receipts; returns their own events. */
+  async apply(write: PartWrite, receipts: readonly IncomingReceipt[]): Promise<PendingEvent[]> {
+    const { em, touched, observed } = write;
+    const { scope } = this.context;
+    await insertReceipts(em, receipts);
+    const parts = await findParts(em, receipts, scope);
+    const changes = new PartChanges();
+    for (const receipt of receipts) {
+      const part = parts.get(receipt.id);
+      if (!part) continue;
+      changes.apply(part, {
+        receiptId: receipt.id,
+        stat: receipt.parsed.stat ?? '',
+        errorCode: receipt.parsed.errorCode,
       });
-      const touched = new Set(changes.matches.map((m) => m.part.message_id));
-      // Receipts that matched no SMSC id may be those of `unknown` parts.
-      const resolved = await this.context.unknowns.forReceipts(
-        em,
-        receipts.filter((r) => !matchOf.has(r.id)).map((r) => r.id),
-      );
-      if (resolved.parts.length > 0)
-        await matchParked(em, scope, resolved.parts, touched, observed);
-      return finishPartWrite(this.context, em, touched, [...receiptEvents, ...resolved.events]);
+    }
+    await changes.write(em);
+    const matchOf = new Map(changes.matches.map((m) => [m.receiptId, m]));
+    for (const r of receipts) {
+      const match = matchOf.get(r.id);
+      observed.push({
+        account: r.account,
+        stat: r.parsed.stat ?? '',
+        match: match ? 'matched' : 'parked',
+        duplicate: match?.duplicate ?? false,
+        sinceSubmitMs:
+          match?.part.submitted_at && r.parsed.final
+            ? Date.now() - new Date(match.part.submitted_at).getTime()
+            : undefined,
+      });
+    }
+    const receiptEvents: PendingEvent[] = receipts.map((r) => {
+      const match = matchOf.get(r.id);
+      return {
+        name: SmppEvents.ReceiptReceived,
+        payload: new ReceiptReceivedEvent({
+          eventId: r.id,
+          receiptId: r.id,
+          account: r.account,
+          smscMessageId: r.parsed.smscMessageId,
+          stat: r.parsed.stat ?? '',
+          errorCode: r.parsed.errorCode,
+          final: r.parsed.final,
+          messageId: match?.part.message_id ?? null,
+          partSeq: match?.part.seq ?? null,
+          duplicate: match?.duplicate ?? false,
+          at: new Date(),
+        }),
+      };
     });
-    observeReceipts(this.context, observed);
-    observeResolved(this.context, events);
-    return events;
+    for (const m of changes.matches) touched.add(m.part.message_id);
+    // Receipts that matched no SMSC id may be those of `unknown` parts.
+    const resolved = await this.context.unknowns.forReceipts(
+      em,
+      receipts.filter((r) => !matchOf.has(r.id)).map((r) => r.id),
+    );
+    if (resolved.parts.length > 0) await matchParked(em, scope, resolved.parts, touched, observed);
+    return [...receiptEvents, ...resolved.events];
   }
 }
 

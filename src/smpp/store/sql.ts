@@ -35,8 +35,9 @@ export async function lockAccounts(db: SqlExecutor, accounts: Iterable<string>):
 /**
  * A FROM item that makes the statement's own transaction commit without waiting for its WAL to
  * reach the disk (`synchronous_commit = off`, for that transaction only). Only for bookkeeping
- * whose loss in a database crash does no harm (the outbox's own marks: an event whose mark is
- * lost is dispatched again, as at-least-once allows). A write that send() or a receipt waits
+ * whose loss in a database crash does no harm: the outbox's own marks (an event whose mark is
+ * lost is dispatched again, as at-least-once allows) and claims (a synchronous written mark
+ * always commits after the claim and before the part leaves). A write that send() or a receipt waits
  * for then does not queue behind these flushes.
  */
 export const ASYNC_COMMIT = `(SELECT set_config('synchronous_commit', 'off', true)) AS async_commit`;
