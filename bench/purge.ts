@@ -1,3 +1,6 @@
+import type { SmppRetentionOptions } from '../src/smpp/retention/retention-options.js';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { BenchApp } from './app.js';
 import { startPacedApp } from './paced-app.js';
 import { generateHistory } from './history-data.js';
 import { destination } from './raw.js';
@@ -21,6 +24,9 @@ export interface PurgeUnderLoad {
   sends: number;
   /** The same open loop just before the purge, as long: what the machine gives without it. */
   sendP99MsBeforePurge: number;
+  /** The app's process during the loop before the purge and during it. */
+  processBefore: ProcessWatch;
+  processDuring: ProcessWatch;
   dbMbBeforePurge: number;
   dbMbAfterPurge: number;
   dbMbAfterRefill: number;
@@ -39,6 +45,7 @@ export async function purgeUnderLoad(
   databaseUrl: string,
   ratePerS: number,
   retentionDays: number,
+  retention: SmppRetentionOptions = {},
 ): Promise<PurgeUnderLoad> {
   const { app, stop } = await startPacedApp(databaseUrl, {
     retention: {
@@ -47,6 +54,7 @@ export async function purgeUnderLoad(
       dispatchedEventsHours: retentionDays * 24,
       // Only on demand here (the periodic run would start a week after startup).
       everyMs: 7 * 24 * 3_600_000,
+      ...retention,
     },
   });
   const dbMb = async () => {
@@ -60,7 +68,9 @@ export async function purgeUnderLoad(
       app.smpp.send({ to: destination(i), text: benchText(run, i) });
     // Warm-up: a second at the rate.
     await openLoop(send, ratePerS, 'purge-warm', () => false, ratePerS);
+    let watch = watchProcess(app);
     const baseline = await openLoop(send, ratePerS, 'purge-base', () => false, ratePerS * 10);
+    const processBefore = watch();
     const [{ n: messagesBefore }] = (await app.dataSource.query(
       `SELECT count(*)::int AS n FROM smpp_messages`,
     )) as Array<{ n: number }>;
@@ -72,7 +82,9 @@ export async function purgeUnderLoad(
     const purging = app.smpp.purge().finally(() => {
       done = true;
     });
+    watch = watchProcess(app);
     const latencies = await openLoop(send, ratePerS, 'purge', () => done);
+    const processDuring = watch();
     const result = await purging;
     const waits = await sampler.stop();
     if (!result.ran) throw new Error(`the purge did not run: ${result.skipped}`);
@@ -102,6 +114,8 @@ export async function purgeUnderLoad(
       sendMaxMs: at(1),
       sendP99MsBeforePurge: quantiles(baseline)(0.99),
       sends: latencies.length,
+      processBefore,
+      processDuring,
       dbMbBeforePurge,
       dbMbAfterPurge,
       dbMbAfterRefill,
@@ -110,6 +124,43 @@ export async function purgeUnderLoad(
   } finally {
     await stop();
   }
+}
+
+export interface ProcessWatch {
+  /** Event loop delay, p99 (ms). */
+  loopP99Ms: number;
+  /** Share of 10 ms samples in which a query waited for a free pool connection. */
+  poolWaitShare: number;
+  /** Most pool connections in use at once. */
+  poolBusyMax: number;
+}
+
+/** Watches the app's event loop and connection pool until the returned function is called. */
+function watchProcess(app: BenchApp): () => ProcessWatch {
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
+  const pool = (
+    app.dataSource.driver as unknown as {
+      master: { waitingCount: number; totalCount: number; idleCount: number };
+    }
+  ).master;
+  let samples = 0;
+  let waiting = 0;
+  let busyMax = 0;
+  const timer = setInterval(() => {
+    samples++;
+    if (pool.waitingCount > 0) waiting++;
+    busyMax = Math.max(busyMax, pool.totalCount - pool.idleCount);
+  }, 10);
+  return () => {
+    clearInterval(timer);
+    delay.disable();
+    return {
+      loopP99Ms: Math.round(delay.percentile(99) / 1e5) / 10,
+      poolWaitShare: Math.round((waiting / Math.max(1, samples)) * 1000) / 1000,
+      poolBusyMax: busyMax,
+    };
+  };
 }
 
 function quantiles(values: number[]): (q: number) => number {

@@ -239,6 +239,13 @@ async function main(): Promise<void> {
             ', ',
           )}); send() p50 ${round(pu.sendP50Ms, 2)} ms, p99 ${s.send_p99_ms_during_purge} ms, max ${round(pu.sendMaxMs, 1)} ms over ${pu.sends} sends; p99 just before the purge ${s.send_p99_ms_before_purge} ms`,
       ]);
+      const watch = (w: typeof pu.processBefore) =>
+        `event loop delay p99 ${w.loopP99Ms} ms (5 ms of it the sampling timer), pool busy at most ${w.poolBusyMax}, waiting for a connection in ${round(w.poolWaitShare * 100, 1)} % of 10 ms samples`;
+      rows.push([
+        'the app during the purge',
+        `${pu.processDuring.loopP99Ms} ms loop p99`,
+        `during: ${watch(pu.processDuring)}; before: ${watch(pu.processBefore)}`,
+      ]);
       rows.push([
         'waits during the purge',
         `${pu.waits.samples} samples`,
