@@ -297,6 +297,7 @@ describe('retention', () => {
         finishedMessagesDays: -1,
         batchSize: 0,
         everyDay: 1,
+        busyShare: 0,
         vacuumAfterRows: 10,
       } as unknown as Parameters<typeof resolveRetention>[0],
       issues,
@@ -305,6 +306,7 @@ describe('retention', () => {
       expect.stringContaining('retention.everyDay: unknown option'),
       expect.stringContaining('retention.finishedMessagesDays: expected a number above 0'),
       expect.stringContaining('retention.batchSize: expected a whole number from 1 to 50000'),
+      expect.stringContaining('retention.busyShare: expected a number from 0.05 to 1'),
       expect.stringContaining('retention.vacuumAfterRows: expected a whole number from 1000'),
     ]);
     expect(resolveRetention(false, issues)).toBe(false);

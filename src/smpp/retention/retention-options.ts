@@ -37,8 +37,15 @@ export interface SmppRetentionOptions {
   everyMs?: number;
   /** Rows deleted per transaction (default 1 000; for messages: messages, with their parts and receipts). */
   batchSize?: number;
-  /** Pause between two batches, ms (default 20): the purge leaves the database to the live traffic. */
+  /** Pause between two batches, ms, at least (default 20): the purge leaves the database to the live traffic. */
   pauseMs?: number;
+  /**
+   * Share of the time the purge keeps the database busy, at most (default 0.5): after a batch that
+   * took t ms it pauses t × (1 − busyShare) / busyShare ms if that is longer than `pauseMs`. A
+   * database slowed by the live traffic (or by the purge's own WAL) so gets longer pauses. 1: only
+   * `pauseMs`.
+   */
+  busyShare?: number;
   /**
    * A table the purge deleted this many rows from since its last VACUUM is vacuumed (plain
    * `VACUUM (ANALYZE)`, throttled like autovacuum) before the purge goes on, and at the end of the
@@ -50,7 +57,7 @@ export interface SmppRetentionOptions {
 
 export type RetentionPeriodKey = Exclude<
   keyof SmppRetentionOptions,
-  'everyMs' | 'batchSize' | 'pauseMs' | 'vacuumAfterRows'
+  'everyMs' | 'batchSize' | 'pauseMs' | 'busyShare' | 'vacuumAfterRows'
 >;
 
 /** Every period in ms (null: kept for ever), and the run's pacing. */
@@ -59,6 +66,7 @@ export interface ResolvedRetention {
   everyMs: number;
   batchSize: number;
   pauseMs: number;
+  busyShare: number;
   /** null: the purge never vacuums. */
   vacuumAfterRows: number | null;
 }
@@ -81,6 +89,7 @@ export const RETENTION_DEFAULTS = {
   everyMs: 600_000,
   batchSize: 1_000,
   pauseMs: 20,
+  busyShare: 0.5,
   vacuumAfterRows: 50_000,
 } as const satisfies Required<SmppRetentionOptions>;
 
@@ -147,6 +156,15 @@ export function resolveRetention(
   const everyMs = int('everyMs', 1_000, 7 * DAY_MS);
   const batchSize = int('batchSize', 1, MAX_BATCH);
   const pauseMs = int('pauseMs', 0, 60_000);
+  const share = o.busyShare ?? RETENTION_DEFAULTS.busyShare;
+  let busyShare: number = RETENTION_DEFAULTS.busyShare;
+  if (typeof share === 'number' && Number.isFinite(share) && share >= 0.05 && share <= 1) {
+    busyShare = share;
+  } else {
+    issues.push(
+      `retention.busyShare: expected a number from 0.05 to 1 (the share of time the purge may keep the database busy), got ${show(o.busyShare)}`,
+    );
+  }
   const vacuum = o.vacuumAfterRows ?? RETENTION_DEFAULTS.vacuumAfterRows;
   let vacuumAfterRows: number | null = null;
   if (vacuum !== false) {
@@ -159,7 +177,16 @@ export function resolveRetention(
       vacuumAfterRows = RETENTION_DEFAULTS.vacuumAfterRows;
     }
   }
-  return { periodsMs, everyMs, batchSize, pauseMs, vacuumAfterRows };
+  return { periodsMs, everyMs, batchSize, pauseMs, busyShare, vacuumAfterRows };
+}
+
+/** The pause after a batch that took `batchMs` (see SmppRetentionOptions.busyShare). */
+export function pauseAfterBatch(
+  batchMs: number,
+  options: Pick<ResolvedRetention, 'pauseMs' | 'busyShare'>,
+): number {
+  const share = Math.round((Math.max(0, batchMs) * (1 - options.busyShare)) / options.busyShare);
+  return Math.max(options.pauseMs, share);
 }
 
 function show(v: unknown): string {

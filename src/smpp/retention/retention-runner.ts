@@ -1,7 +1,7 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import { abortableSleep } from '../binds/abortable-sleep.js';
 import { rows } from '../store/sql.js';
-import type { ResolvedRetention } from './retention-options.js';
+import { pauseAfterBatch, type ResolvedRetention } from './retention-options.js';
 import { RetentionVacuum, VACUUM_SETTINGS } from './retention-vacuum.js';
 import {
   RETENTION_STEPS,
@@ -140,17 +140,20 @@ export class RetentionRunner {
     for (;;) {
       if (signal.aborted) return false;
       let batch;
+      const started = performance.now();
       try {
         batch = await step.batch(qr, cutoff, this.options.batchSize);
       } catch (error) {
         throw new Error(`retention: ${step.name}: ${(error as Error).message}`, { cause: error });
       }
+      // The batch's own time (not a VACUUM's, which is throttled by its cost delay).
+      const pause = pauseAfterBatch(performance.now() - started, this.options);
       for (const [table, n] of Object.entries(batch.deleted)) purged[table as RetentionTable] += n;
       this.onBatch(batch.deleted);
       // Between batches (VACUUM cannot run in a transaction), under the purge lock still.
       await vacuum.deleted(batch.deleted);
       if (batch.picked < this.options.batchSize) return true;
-      if (this.options.pauseMs > 0) await abortableSleep(this.options.pauseMs, signal);
+      if (pause > 0) await abortableSleep(pause, signal);
     }
   }
 }

@@ -106,26 +106,18 @@ export const FINISHED_MESSAGES_PICK_SQL = `
    FOR UPDATE SKIP LOCKED`;
 
 /**
- * Messages left `unknown` (no final state, ever, unless a late receipt comes): by the time they
- * became unknown, which is their last update (index ix_smpp_messages_unknown).
+ * Messages left in a state that waits for a receipt which may never come, by the time they entered
+ * it, their last update (a partial index per state: ix_smpp_messages_unknown, _submitted):
+ * `unknown` (no submit_sm_resp came) and `submitted` (no final receipt came, or none was asked for).
  */
-export const UNKNOWN_MESSAGES_PICK_SQL = `
+const leftWaitingPick = (status: 'unknown' | 'submitted') => `
   SELECT id FROM smpp_messages
-   WHERE status = 'unknown' AND updated_at < $1
+   WHERE status = '${status}' AND updated_at < $1
    ORDER BY updated_at
    LIMIT $2
    FOR UPDATE SKIP LOCKED`;
-
-/**
- * Messages left `submitted` (no final receipt came, or none was asked for): by their submission,
- * their last update (index ix_smpp_messages_submitted).
- */
-export const SUBMITTED_MESSAGES_PICK_SQL = `
-  SELECT id FROM smpp_messages
-   WHERE status = 'submitted' AND updated_at < $1
-   ORDER BY updated_at
-   LIMIT $2
-   FOR UPDATE SKIP LOCKED`;
+export const UNKNOWN_MESSAGES_PICK_SQL = leftWaitingPick('unknown');
+export const SUBMITTED_MESSAGES_PICK_SQL = leftWaitingPick('submitted');
 
 /**
  * Messages picked by `pick` with their receipts, parts and the messages themselves, in one
