@@ -6,6 +6,7 @@ import { registerStoreGauges } from '../../src/app/metrics/store-gauges.js';
 import type { SmscSimulator } from '../../src/simulator/index.js';
 import { resolveRetention } from '../../src/smpp/retention/retention-options.js';
 import { emptyCounts, RetentionRunner } from '../../src/smpp/retention/retention-runner.js';
+import type { RetentionStep } from '../../src/smpp/retention/retention-steps.js';
 import { readStoreStats } from '../../src/smpp/retention/store-stats.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createSmppTestApp, eventually, startSimulator } from '../support/smpp-app.js';
@@ -155,6 +156,43 @@ describe('retention', () => {
     }
   });
 
+  it("runs with the purge session's settings (VACUUM throttled by vacuumCostDelayMs) and resets them after", async () => {
+    const seen: Array<Record<string, string>> = [];
+    const settingsQuery = `SELECT current_setting('vacuum_cost_delay') AS delay,
+                                  current_setting('max_parallel_maintenance_workers') AS workers,
+                                  current_setting('lock_timeout') AS lock_timeout,
+                                  pg_backend_pid()::text AS pid`;
+    const probe: RetentionStep = {
+      name: 'settings probe',
+      period: 'finishedMessagesDays',
+      available: () => Promise.resolve(true),
+      async batch(qr) {
+        const [row] = (await qr.query(settingsQuery)) as Array<Record<string, string>>;
+        seen.push(row);
+        return { picked: 0, deleted: {} };
+      },
+    };
+    const runner = new RetentionRunner(
+      db.dataSource,
+      options({ vacuumCostDelayMs: 7 }),
+      undefined,
+      [probe],
+    );
+    expect((await runner.run(new AbortController().signal)).ran).toBe(true);
+    expect(seen).toEqual([
+      expect.objectContaining({ delay: '7ms', workers: '0', lock_timeout: '2s' }),
+    ]);
+    // The same connection (the pool hands out the last one released), has the server's defaults again.
+    const qr = db.dataSource.createQueryRunner();
+    await qr.connect();
+    try {
+      const [after] = (await qr.query(settingsQuery)) as Array<Record<string, string>>;
+      expect(after).toMatchObject({ pid: seen[0].pid, delay: '0', lock_timeout: '0' });
+    } finally {
+      await qr.release();
+    }
+  });
+
   it('keeps what a period set to false keeps', async () => {
     await messages(db, 3, 'delivered', 45);
     const result = await new RetentionRunner(
@@ -299,6 +337,7 @@ describe('retention', () => {
         everyDay: 1,
         busyShare: 0,
         vacuumAfterRows: 10,
+        vacuumCostDelayMs: 101,
       } as unknown as Parameters<typeof resolveRetention>[0],
       issues,
     );
@@ -306,6 +345,7 @@ describe('retention', () => {
       expect.stringContaining('retention.everyDay: unknown option'),
       expect.stringContaining('retention.finishedMessagesDays: expected a number above 0'),
       expect.stringContaining('retention.batchSize: expected a whole number from 1 to 50000'),
+      expect.stringContaining('retention.vacuumCostDelayMs: expected a whole number from 0 to 100'),
       expect.stringContaining('retention.busyShare: expected a number from 0.05 to 1'),
       expect.stringContaining('retention.vacuumAfterRows: expected a whole number from 1000'),
     ]);

@@ -53,11 +53,17 @@ export interface SmppRetentionOptions {
    * (default 50 000; `false`: leave it to autovacuum).
    */
   vacuumAfterRows?: number | false;
+  /**
+   * The purge's VACUUMs sleep this long per 200 units of I/O cost (Postgres' vacuum_cost_delay;
+   * default 10, a fifth of autovacuum's pace: they leave the disk and the WAL to the live commits;
+   * 0: unthrottled).
+   */
+  vacuumCostDelayMs?: number;
 }
 
 export type RetentionPeriodKey = Exclude<
   keyof SmppRetentionOptions,
-  'everyMs' | 'batchSize' | 'pauseMs' | 'busyShare' | 'vacuumAfterRows'
+  'everyMs' | 'batchSize' | 'pauseMs' | 'busyShare' | 'vacuumAfterRows' | 'vacuumCostDelayMs'
 >;
 
 /** Every period in ms (null: kept for ever), and the run's pacing. */
@@ -69,6 +75,7 @@ export interface ResolvedRetention {
   busyShare: number;
   /** null: the purge never vacuums. */
   vacuumAfterRows: number | null;
+  vacuumCostDelayMs: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -91,6 +98,7 @@ export const RETENTION_DEFAULTS = {
   pauseMs: 20,
   busyShare: 0.5,
   vacuumAfterRows: 50_000,
+  vacuumCostDelayMs: 10,
 } as const satisfies Required<SmppRetentionOptions>;
 
 const UNIT_MS: Record<RetentionPeriodKey, number> = {
@@ -143,7 +151,11 @@ export function resolveRetention(
       periodsMs[key] = null;
     }
   }
-  const int = (key: 'everyMs' | 'batchSize' | 'pauseMs', min: number, max: number) => {
+  const int = (
+    key: 'everyMs' | 'batchSize' | 'pauseMs' | 'vacuumCostDelayMs',
+    min: number,
+    max: number,
+  ) => {
     const value = o[key] ?? RETENTION_DEFAULTS[key];
     if (!Number.isInteger(value) || value < min || value > max) {
       issues.push(
@@ -156,6 +168,8 @@ export function resolveRetention(
   const everyMs = int('everyMs', 1_000, 7 * DAY_MS);
   const batchSize = int('batchSize', 1, MAX_BATCH);
   const pauseMs = int('pauseMs', 0, 60_000);
+  // Postgres' own range for vacuum_cost_delay.
+  const vacuumCostDelayMs = int('vacuumCostDelayMs', 0, 100);
   const share = o.busyShare ?? RETENTION_DEFAULTS.busyShare;
   let busyShare: number = RETENTION_DEFAULTS.busyShare;
   if (typeof share === 'number' && Number.isFinite(share) && share >= 0.05 && share <= 1) {
@@ -177,7 +191,7 @@ export function resolveRetention(
       vacuumAfterRows = RETENTION_DEFAULTS.vacuumAfterRows;
     }
   }
-  return { periodsMs, everyMs, batchSize, pauseMs, busyShare, vacuumAfterRows };
+  return { periodsMs, everyMs, batchSize, pauseMs, busyShare, vacuumAfterRows, vacuumCostDelayMs };
 }
 
 /** The pause after a batch that took `batchMs` (see SmppRetentionOptions.busyShare). */

@@ -2,7 +2,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import { abortableSleep } from '../binds/abortable-sleep.js';
 import { rows } from '../store/sql.js';
 import { pauseAfterBatch, type ResolvedRetention } from './retention-options.js';
-import { RetentionVacuum, VACUUM_SETTINGS } from './retention-vacuum.js';
+import { RetentionVacuum, vacuumSettings } from './retention-vacuum.js';
 import {
   RETENTION_STEPS,
   RETENTION_TABLES,
@@ -28,11 +28,13 @@ export interface PurgeResult {
 /** One lock for the whole purge, whichever process runs it. */
 const PURGE_LOCK = 'smpp:retention';
 /** The purge session's settings for the run (see run()), reset before it goes back to the pool. */
-const SESSION_SETTINGS: Readonly<Record<string, string>> = {
-  lock_timeout: '2s',
-  backend_flush_after: '256kB',
-  ...VACUUM_SETTINGS,
-};
+function sessionSettings(options: ResolvedRetention): Readonly<Record<string, string>> {
+  return {
+    lock_timeout: '2s',
+    backend_flush_after: '256kB',
+    ...vacuumSettings(options.vacuumCostDelayMs),
+  };
+}
 
 export function emptyCounts(): Record<RetentionTable, number> {
   return Object.fromEntries(RETENTION_TABLES.map((t) => [t, 0])) as Record<RetentionTable, number>;
@@ -76,6 +78,7 @@ export class RetentionRunner {
         };
       }
       let interrupted = false;
+      const settings = sessionSettings(this.options);
       const vacuum = new RetentionVacuum(qr, this.options.vacuumAfterRows);
       try {
         // For this connection while it purges (reset before it goes back to the pool): a batch
@@ -86,7 +89,7 @@ export class RetentionRunner {
         // it goes (backend_flush_after): left to the kernel, they went out in one burst 30 s
         // later (its dirty_expire) and stalled the live commits' WAL fsync for 100 ms.
         await qr.query(
-          Object.entries(SESSION_SETTINGS)
+          Object.entries(settings)
             .map(([name, value]) => `SET ${name} = '${value}'`)
             .join('; '),
         );
@@ -102,7 +105,7 @@ export class RetentionRunner {
       } finally {
         try {
           await qr.query(
-            Object.keys(SESSION_SETTINGS)
+            Object.keys(settings)
               .map((name) => `RESET ${name}`)
               .join('; '),
           );

@@ -12,15 +12,18 @@ const TABLE_SHARE = 0.25;
 const END_OF_RUN_MIN = 1_000;
 /**
  * Settings of the purge's session for its VACUUMs (set with the runner's own, once per run).
- * Throttled like autovacuum (its default cost delay): a manual VACUUM is unthrottled by default
- * and would take the disk from the live traffic. No parallel workers for the indexes: each would
- * take a core from the live traffic (on a 2-core machine, send() p99 rose with them); one
- * throttled process is enough.
+ * Throttled (`retention.vacuumCostDelayMs`, default 10 ms per 200 cost units: a fifth of
+ * autovacuum's pace): a manual VACUUM is unthrottled by default, and even at autovacuum's 2 ms the
+ * purge's VACUUMs set send()'s tail during a purge (their page writes and WAL went before the live
+ * commits' WAL flushes; without them the deletes alone cost little). No parallel workers for the
+ * indexes: each would take a core from the live traffic.
  */
-export const VACUUM_SETTINGS: Readonly<Record<string, string>> = {
-  vacuum_cost_delay: '2',
-  max_parallel_maintenance_workers: '0',
-};
+export function vacuumSettings(costDelayMs: number): Readonly<Record<string, string>> {
+  return {
+    vacuum_cost_delay: String(costDelayMs),
+    max_parallel_maintenance_workers: '0',
+  };
+}
 
 /**
  * VACUUM of the tables a purge deletes from, while it purges. Autovacuum starts after 2 % of a
@@ -74,7 +77,7 @@ export class RetentionVacuum {
 
   private async vacuum(table: RetentionTable): Promise<void> {
     this.pending.delete(table);
-    // Table names come from RETENTION_TABLES, never from input. Run with VACUUM_SETTINGS.
+    // Table names come from RETENTION_TABLES, never from input. Run with vacuumSettings().
     await this.qr.query(`VACUUM (ANALYZE, SKIP_LOCKED) ${table}`);
     this.vacuums[table] = (this.vacuums[table] ?? 0) + 1;
   }
