@@ -11,8 +11,7 @@ import { ExpiryStore } from '../../src/smpp/store/expiry-store.js';
 import { MessageStore } from '../../src/smpp/store/message-store.js';
 import { WrittenMarks } from '../../src/smpp/store/written-marks.js';
 import { partWriteContext } from '../../src/smpp/store/part-write-context.js';
-import { ReceiptMatcher } from '../../src/smpp/store/receipt-matching.js';
-import { SubmitResultWriter } from '../../src/smpp/store/submit-results.js';
+import { partOutcomes } from '../support/part-outcomes.js';
 import { parseReceipt } from '../../src/smpp/receipts/receipt-parser.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import {
@@ -139,10 +138,9 @@ describe('expiry right before the submit (store)', () => {
     const id = await insertTwoParts(store, '6591400030');
     const [first, second] = await store.claim('default', 10, 'me#1', 60_000);
     const context = partWriteContext(db.dataSource, () => true);
-    const results = new SubmitResultWriter(context);
-    const receipts = new ReceiptMatcher(context);
+    const outcomes = partOutcomes(context);
     await new WrittenMarks(db.dataSource).mark([first.id], 'me#1');
-    await results.recordSubmitResults([
+    await outcomes.recordSubmitResults([
       {
         partId: first.id,
         account: 'default',
@@ -179,7 +177,7 @@ describe('expiry right before the submit (store)', () => {
       shortMessage: Buffer.from(text, 'latin1'),
       tlvs: new Map<number, Buffer>(),
     };
-    await receipts.recordReceipts([
+    await outcomes.recordReceipts([
       {
         id: randomUUID(),
         account: 'default',

@@ -24,8 +24,7 @@ import { ExpiryStore } from '../../src/smpp/store/expiry-store.js';
 import { MessageStore } from '../../src/smpp/store/message-store.js';
 import { ClaimRecovery } from '../../src/smpp/store/claim-recovery.js';
 import { partWriteContext } from '../../src/smpp/store/part-write-context.js';
-import { ReceiptMatcher } from '../../src/smpp/store/receipt-matching.js';
-import { SubmitResultWriter } from '../../src/smpp/store/submit-results.js';
+import { partOutcomes } from '../support/part-outcomes.js';
 import { QueueDepth } from '../../src/smpp/store/queue-depth.js';
 import { ScheduleStore } from '../../src/smpp/store/schedule-store.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -308,7 +307,7 @@ describe(`hot query plans on a history of ${HISTORY} finished messages`, () => {
   });
 
   it('a receipt matched by SMSC id and its other spellings, and parked when nobody knows it', async () => {
-    const receipts = new ReceiptMatcher(partWriteContext(ds, () => true));
+    const receipts = partOutcomes(partWriteContext(ds, () => true));
     const [{ smsc_message_id: known }]: Array<{ smsc_message_id: string }> = await ds.query(
       `SELECT smsc_message_id FROM smpp_message_parts WHERE status = 'delivered' LIMIT 1`,
     );
@@ -332,7 +331,7 @@ describe(`hot query plans on a history of ${HISTORY} finished messages`, () => {
   });
 
   it('a submit result that finds its parked receipt', async () => {
-    const results = new SubmitResultWriter(partWriteContext(ds, () => true));
+    const results = partOutcomes(partWriteContext(ds, () => true));
     const [part]: Array<{ id: string }> = await ds.query(
       `SELECT id FROM smpp_message_parts WHERE status = 'submitting' LIMIT 1`,
     );
@@ -363,7 +362,7 @@ describe(`hot query plans on a history of ${HISTORY} finished messages`, () => {
   });
 
   it('a receipt that matches no SMSC id, tried against unknown parts', async () => {
-    const receipts = new ReceiptMatcher(partWriteContext(ds, () => true));
+    const receipts = partOutcomes(partWriteContext(ds, () => true));
     const now = new Date();
     const date = now.toISOString().replace(/\D/g, '').slice(2, 12);
     const d = {
@@ -396,7 +395,7 @@ describe(`hot query plans on a history of ${HISTORY} finished messages`, () => {
 
   it('parts becoming unknown, tried against parked receipts', async () => {
     const context = partWriteContext(ds, () => true);
-    const receipts = new ReceiptMatcher(context);
+    const receipts = partOutcomes(context);
     const recovery = new ClaimRecovery(context);
     const [{ id }]: Array<{ id: string }> = await ds.query(
       `WITH m AS (

@@ -8,8 +8,7 @@ import type { DataSource } from 'typeorm';
 import { ClaimRecovery } from '../../src/smpp/store/claim-recovery.js';
 import type { IncomingReceipt } from '../../src/smpp/store/part-rows.js';
 import { type AccountScope, partWriteContext } from '../../src/smpp/store/part-write-context.js';
-import { ReceiptMatcher } from '../../src/smpp/store/receipt-matching.js';
-import { SubmitResultWriter } from '../../src/smpp/store/submit-results.js';
+import { partOutcomes } from '../support/part-outcomes.js';
 import type { SmppTelemetry } from '../../src/smpp/telemetry/smpp-telemetry.js';
 import type { TestDatabase } from '../support/database.js';
 import { receiptDate } from '../../src/simulator/receipt-format.js';
@@ -131,12 +130,9 @@ export function partStores(
   scope?: AccountScope,
 ) {
   const context = partWriteContext(dataSource, recordEvents, telemetry, scope);
-  const results = new SubmitResultWriter(context);
-  const receipts = new ReceiptMatcher(context);
   const recovery = new ClaimRecovery(context);
   return {
-    recordSubmitResults: results.recordSubmitResults.bind(results),
-    recordReceipts: receipts.recordReceipts.bind(receipts),
+    ...partOutcomes(context),
     recoverExpiredClaims: recovery.recoverExpiredClaims.bind(recovery),
   };
 }

@@ -3,8 +3,8 @@ import { BatchQueue } from './batch-queue.js';
 import type { PendingEvent } from './message-state-writer.js';
 import type { IncomingReceipt, SubmitResult } from './part-rows.js';
 import { inPartWrite, type PartWriteContext } from './part-write-context.js';
-import { ReceiptMatcher } from './receipt-matching.js';
-import { SubmitResultWriter } from './submit-results.js';
+import { storeReceipts } from './receipt-matching.js';
+import { storeSubmitResults } from './submit-results.js';
 
 /** What the part-outcome writer stores: a submit result or a receipt. */
 export type PartOutcome =
@@ -18,13 +18,7 @@ export type PartOutcome =
  * same batch as its part's submit_sm_resp then finds the SMSC id and matches at once.
  */
 export class PartOutcomeWriter {
-  private readonly results: SubmitResultWriter;
-  private readonly receipts: ReceiptMatcher;
-
-  constructor(private readonly context: PartWriteContext) {
-    this.results = new SubmitResultWriter(context);
-    this.receipts = new ReceiptMatcher(context);
-  }
+  constructor(private readonly context: PartWriteContext) {}
 
   async write(items: readonly PartOutcome[]): Promise<PendingEvent[]> {
     const results = items.flatMap((i) => (i.result ? [i.result] : []));
@@ -32,8 +26,8 @@ export class PartOutcomeWriter {
     if (results.length === 0 && receipts.length === 0) return [];
     const accounts = [...results, ...receipts].map((x) => x.account);
     return inPartWrite(this.context, accounts, async (write) => [
-      ...(results.length > 0 ? await this.results.apply(write, results) : []),
-      ...(receipts.length > 0 ? await this.receipts.apply(write, receipts) : []),
+      ...(results.length > 0 ? await storeSubmitResults(this.context, write, results) : []),
+      ...(receipts.length > 0 ? await storeReceipts(this.context, write, receipts) : []),
     ]);
   }
 }

@@ -6,91 +6,76 @@ import type { ReceiptObservation } from '../telemetry/smpp-telemetry.js';
 import type { PendingEvent } from './message-state-writer.js';
 import { PartChanges } from './part-changes.js';
 import type { IncomingReceipt, PartRow } from './part-rows.js';
-import {
-  type AccountScope,
-  inPartWrite,
-  type PartWrite,
-  type PartWriteContext,
-} from './part-write-context.js';
+import type { AccountScope, PartWrite, PartWriteContext } from './part-write-context.js';
 import { rows, type SqlExecutor } from './sql.js';
 
 /**
  * Stores receipts (all of them, matched or parked) and matches them to parts by (account, SMSC
  * message id), whichever of a receipt and its submit_sm_resp comes first: a receipt that arrives
- * first is parked, and matched when the submit result is stored (see matchParked).
+ * first is parked, and matched when the submit result is stored (see matchParked). Runs inside a
+ * part write (PartOutcomeWriter: the accounts' lock held); returns its own events.
  */
-export class ReceiptMatcher {
-  constructor(private readonly context: PartWriteContext) {}
-
-  /** Stores receipts (all of them, matched or parked) and applies the matched ones. */
-  async recordReceipts(receipts: readonly IncomingReceipt[]): Promise<PendingEvent[]> {
-    if (receipts.length === 0) return [];
-    return inPartWrite(
-      this.context,
-      receipts.map((r) => r.account),
-      (write) => this.apply(write, receipts),
-    );
-  }
-
-  /** Inside a part write (the accounts' lock held): stores the receipts; returns their own events. */
-  async apply(write: PartWrite, receipts: readonly IncomingReceipt[]): Promise<PendingEvent[]> {
-    const { em, touched, observed } = write;
-    const { scope } = this.context;
-    await insertReceipts(em, receipts);
-    const parts = await findParts(em, receipts, scope);
-    const changes = new PartChanges();
-    for (const receipt of receipts) {
-      const part = parts.get(receipt.id);
-      if (!part) continue;
-      changes.apply(part, {
-        receiptId: receipt.id,
-        stat: receipt.parsed.stat ?? '',
-        errorCode: receipt.parsed.errorCode,
-      });
-    }
-    await changes.write(em);
-    const matchOf = new Map(changes.matches.map((m) => [m.receiptId, m]));
-    for (const r of receipts) {
-      const match = matchOf.get(r.id);
-      observed.push({
-        account: r.account,
-        stat: r.parsed.stat ?? '',
-        match: match ? 'matched' : 'parked',
-        duplicate: match?.duplicate ?? false,
-        sinceSubmitMs:
-          match?.part.submitted_at && r.parsed.final
-            ? Date.now() - new Date(match.part.submitted_at).getTime()
-            : undefined,
-      });
-    }
-    const receiptEvents: PendingEvent[] = receipts.map((r) => {
-      const match = matchOf.get(r.id);
-      return {
-        name: SmppEvents.ReceiptReceived,
-        payload: new ReceiptReceivedEvent({
-          eventId: r.id,
-          receiptId: r.id,
-          account: r.account,
-          smscMessageId: r.parsed.smscMessageId,
-          stat: r.parsed.stat ?? '',
-          errorCode: r.parsed.errorCode,
-          final: r.parsed.final,
-          messageId: match?.part.message_id ?? null,
-          partSeq: match?.part.seq ?? null,
-          duplicate: match?.duplicate ?? false,
-          at: new Date(),
-        }),
-      };
+export async function storeReceipts(
+  context: PartWriteContext,
+  write: PartWrite,
+  receipts: readonly IncomingReceipt[],
+): Promise<PendingEvent[]> {
+  const { em, touched, observed } = write;
+  const { scope } = context;
+  await insertReceipts(em, receipts);
+  const parts = await findParts(em, receipts, scope);
+  const changes = new PartChanges();
+  for (const receipt of receipts) {
+    const part = parts.get(receipt.id);
+    if (!part) continue;
+    changes.apply(part, {
+      receiptId: receipt.id,
+      stat: receipt.parsed.stat ?? '',
+      errorCode: receipt.parsed.errorCode,
     });
-    for (const m of changes.matches) touched.add(m.part.message_id);
-    // Receipts that matched no SMSC id may be those of `unknown` parts.
-    const resolved = await this.context.unknowns.forReceipts(
-      em,
-      receipts.filter((r) => !matchOf.has(r.id)).map((r) => r.id),
-    );
-    if (resolved.parts.length > 0) await matchParked(em, scope, resolved.parts, touched, observed);
-    return [...receiptEvents, ...resolved.events];
   }
+  await changes.write(em);
+  const matchOf = new Map(changes.matches.map((m) => [m.receiptId, m]));
+  for (const r of receipts) {
+    const match = matchOf.get(r.id);
+    observed.push({
+      account: r.account,
+      stat: r.parsed.stat ?? '',
+      match: match ? 'matched' : 'parked',
+      duplicate: match?.duplicate ?? false,
+      sinceSubmitMs:
+        match?.part.submitted_at && r.parsed.final
+          ? Date.now() - new Date(match.part.submitted_at).getTime()
+          : undefined,
+    });
+  }
+  const receiptEvents: PendingEvent[] = receipts.map((r) => {
+    const match = matchOf.get(r.id);
+    return {
+      name: SmppEvents.ReceiptReceived,
+      payload: new ReceiptReceivedEvent({
+        eventId: r.id,
+        receiptId: r.id,
+        account: r.account,
+        smscMessageId: r.parsed.smscMessageId,
+        stat: r.parsed.stat ?? '',
+        errorCode: r.parsed.errorCode,
+        final: r.parsed.final,
+        messageId: match?.part.message_id ?? null,
+        partSeq: match?.part.seq ?? null,
+        duplicate: match?.duplicate ?? false,
+        at: new Date(),
+      }),
+    };
+  });
+  for (const m of changes.matches) touched.add(m.part.message_id);
+  // Receipts that matched no SMSC id may be those of `unknown` parts.
+  const resolved = await context.unknowns.forReceipts(
+    em,
+    receipts.filter((r) => !matchOf.has(r.id)).map((r) => r.id),
+  );
+  if (resolved.parts.length > 0) await matchParked(em, scope, resolved.parts, touched, observed);
+  return [...receiptEvents, ...resolved.events];
 }
 
 /**
