@@ -151,34 +151,31 @@ export function resolveRetention(
       periodsMs[key] = null;
     }
   }
-  const int = (
-    key: 'everyMs' | 'batchSize' | 'pauseMs' | 'vacuumCostDelayMs',
+  const inRange = (
+    key: 'everyMs' | 'batchSize' | 'pauseMs' | 'busyShare' | 'vacuumCostDelayMs',
     min: number,
     max: number,
-  ) => {
+    { whole = true, meaning = '' } = {},
+  ): number => {
     const value = o[key] ?? RETENTION_DEFAULTS[key];
-    if (!Number.isInteger(value) || value < min || value > max) {
+    const fits = whole ? Number.isInteger(value) : Number.isFinite(value);
+    if (typeof value !== 'number' || !fits || value < min || value > max) {
       issues.push(
-        `retention.${key}: expected a whole number from ${min} to ${max}, got ${show(o[key])}`,
+        `retention.${key}: expected a ${whole ? 'whole number' : 'number'} from ${min} to ${max}${meaning}, got ${show(o[key])}`,
       );
       return RETENTION_DEFAULTS[key];
     }
     return value;
   };
-  const everyMs = int('everyMs', 1_000, 7 * DAY_MS);
-  const batchSize = int('batchSize', 1, MAX_BATCH);
-  const pauseMs = int('pauseMs', 0, 60_000);
+  const everyMs = inRange('everyMs', 1_000, 7 * DAY_MS);
+  const batchSize = inRange('batchSize', 1, MAX_BATCH);
+  const pauseMs = inRange('pauseMs', 0, 60_000);
   // Postgres' own range for vacuum_cost_delay.
-  const vacuumCostDelayMs = int('vacuumCostDelayMs', 0, 100);
-  const share = o.busyShare ?? RETENTION_DEFAULTS.busyShare;
-  let busyShare: number = RETENTION_DEFAULTS.busyShare;
-  if (typeof share === 'number' && Number.isFinite(share) && share >= 0.05 && share <= 1) {
-    busyShare = share;
-  } else {
-    issues.push(
-      `retention.busyShare: expected a number from 0.05 to 1 (the share of time the purge may keep the database busy), got ${show(o.busyShare)}`,
-    );
-  }
+  const vacuumCostDelayMs = inRange('vacuumCostDelayMs', 0, 100);
+  const busyShare = inRange('busyShare', 0.05, 1, {
+    whole: false,
+    meaning: ' (the share of time the purge may keep the database busy)',
+  });
   const vacuum = o.vacuumAfterRows ?? RETENTION_DEFAULTS.vacuumAfterRows;
   let vacuumAfterRows: number | null = null;
   if (vacuum !== false) {
