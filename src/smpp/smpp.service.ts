@@ -180,7 +180,7 @@ export class SmppService<A extends string = string> {
     const invalid = [...this.accountErrors(account), ...clientRefErrors(clientRef)];
     if (invalid.length > 0) throw new SmppValidationError(invalid);
     return whileStoreAvailable(
-      `find the message with clientRef "${String(clientRef).slice(0, 64)}" on account "${String(account).slice(0, 64)}"`,
+      `find the message with clientRef "${clientRef}" on account "${account}"`,
       NOTHING_READ,
       () => this.messaging.store.findByClientRef(account, clientRef),
     );
