@@ -1,4 +1,3 @@
-import type { SmppRetentionOptions } from '../src/smpp/retention/retention-options.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { BenchApp } from './app.js';
 import { startPacedApp } from './paced-app.js';
@@ -45,7 +44,6 @@ export async function purgeUnderLoad(
   databaseUrl: string,
   ratePerS: number,
   retentionDays: number,
-  retention: SmppRetentionOptions = {},
 ): Promise<PurgeUnderLoad> {
   const { app, stop } = await startPacedApp(databaseUrl, {
     retention: {
@@ -54,7 +52,6 @@ export async function purgeUnderLoad(
       dispatchedEventsHours: retentionDays * 24,
       // Only on demand here (the periodic run would start a week after startup).
       everyMs: 7 * 24 * 3_600_000,
-      ...retention,
     },
   });
   const dbMb = async () => {
