@@ -323,6 +323,11 @@ describe('retention', () => {
       expect(stats.oldestUnsettledAgeSeconds.submitted).toBeLessThan(3 * 86_400);
       expect(stats.oldestUnsettledAgeSeconds.unknown).toBeNull();
       expect(stats.quarantined).toBe(0);
+      // A schema whose SubmittedRetention migration has not run yet: no age rather than a scan.
+      await scratch.dataSource.query(`DROP INDEX ix_smpp_messages_submitted`);
+      const older = await readStoreStats(scratch.dataSource, emptyCounts());
+      expect(older.oldestUnsettledAgeSeconds.submitted).toBeNull();
+      expect(older.oldestAgeSeconds.smpp_messages).toBeGreaterThan(3 * 86_400 - 60);
     } finally {
       await scratch.drop();
     }
