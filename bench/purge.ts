@@ -1,10 +1,14 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { BenchApp } from './app.js';
+import { checkpoint } from './checkpoint.js';
 import { startPacedApp } from './paced-app.js';
 import { generateHistory } from './history-data.js';
 import { destination } from './raw.js';
 import { benchText } from './texts.js';
 import { sampleWaits, type WaitSamples } from './wait-sampler.js';
+
+/** The loop before the purge: long enough that its p99 is not a handful of sends. */
+const BASELINE_S = 30;
 
 export interface PurgeUnderLoad {
   /** Rows deleted, all tables. */
@@ -21,7 +25,7 @@ export interface PurgeUnderLoad {
   sendP99Ms: number;
   sendMaxMs: number;
   sends: number;
-  /** The same open loop just before the purge, as long: what the machine gives without it. */
+  /** The same open loop just before the purge (BASELINE_S): what the machine gives without it. */
   sendP99MsBeforePurge: number;
   /** The app's process during the loop before the purge and during it. */
   processBefore: ProcessWatch;
@@ -44,6 +48,7 @@ export async function purgeUnderLoad(
   databaseUrl: string,
   ratePerS: number,
   retentionDays: number,
+  log: (line: string) => void,
 ): Promise<PurgeUnderLoad> {
   const { app, stop } = await startPacedApp(databaseUrl, {
     retention: {
@@ -63,10 +68,18 @@ export async function purgeUnderLoad(
   try {
     const send = (i: number, run: string) =>
       app.smpp.send({ to: destination(i), text: benchText(run, i) });
+    // The pipeline phase just wrote at full speed: its pages are not written back during the loops.
+    await checkpoint(app.dataSource, log);
     // Warm-up: a second at the rate.
     await openLoop(send, ratePerS, 'purge-warm', () => false, ratePerS);
     let watch = watchProcess(app);
-    const baseline = await openLoop(send, ratePerS, 'purge-base', () => false, ratePerS * 10);
+    const baseline = await openLoop(
+      send,
+      ratePerS,
+      'purge-base',
+      () => false,
+      ratePerS * BASELINE_S,
+    );
     const processBefore = watch();
     const [{ n: messagesBefore }] = (await app.dataSource.query(
       `SELECT count(*)::int AS n FROM smpp_messages`,

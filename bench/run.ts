@@ -3,10 +3,11 @@
 // its last line one JSON object. Never part of `npm test`.
 //
 // Environment: DATABASE_URL (else embedded Postgres), BENCH_N (messages for raw and pipeline,
-// default 20000), BENCH_PACED_S (default 30), BENCH_PHASES (comma list of raw, pipeline, paced,
-// latency, memory, history, priority; default all), BENCH_PRIORITY_BULK (bulk messages queued
-// before the OTPs of the priority phase, default 50000), BENCH_CPU_PROF (a folder: CPU profile of the pipeline
-// phase), BENCH_DEBUG, BENCH_SQL (query timings of the pipeline phase), BENCH_HISTORY (finished
+// default 20000), BENCH_PACED_S (default 30), BENCH_LATENCY_S (seconds of the send() latency
+// loop, default 10), BENCH_PHASES (comma list of raw, pipeline, paced, latency, memory, history,
+// priority; default all), BENCH_PRIORITY_BULK (bulk messages queued before the OTPs of the
+// priority phase, default 50000), BENCH_CPU_PROF (a folder: CPU profile of the pipeline phase),
+// BENCH_DEBUG, BENCH_SQL (query timings of the pipeline phase), BENCH_HISTORY (finished
 // messages of the history phase, default 2000000; more for bigger runs), BENCH_HISTORY_OLD (share
 // of the history past retention, purged under load; default 0.125).
 import { cpus } from 'node:os';
@@ -24,6 +25,7 @@ import { benchText } from './texts.js';
 
 const N = Number(process.env.BENCH_N ?? 20_000);
 const PACED_S = Number(process.env.BENCH_PACED_S ?? 30);
+const LATENCY_S = Number(process.env.BENCH_LATENCY_S ?? 10);
 const PHASES = new Set(
   (process.env.BENCH_PHASES ?? 'raw,pipeline,paced,latency,memory,history,priority').split(','),
 );
@@ -184,7 +186,7 @@ async function main(): Promise<void> {
       ]);
     }
     if (PHASES.has('latency')) {
-      const l = await sendLatency(server, 200, 10);
+      const l = await sendLatency(server, 200, LATENCY_S);
       s.send_p50_ms = round(l.p50, 2);
       s.send_p99_ms = round(l.p99, 2);
       rows.push([
