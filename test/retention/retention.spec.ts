@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
 import { registerStoreGauges } from '../../src/app/metrics/store-gauges.js';
@@ -161,7 +162,11 @@ describe('retention', () => {
     const settingsQuery = `SELECT current_setting('vacuum_cost_delay') AS delay,
                                   current_setting('max_parallel_maintenance_workers') AS workers,
                                   current_setting('lock_timeout') AS lock_timeout,
+                                  current_setting('wal_compression') AS wal_compression,
                                   pg_backend_pid()::text AS pid`;
+    const [{ server }] = (await db.dataSource.query(
+      `SELECT reset_val AS server FROM pg_settings WHERE name = 'wal_compression'`,
+    )) as Array<{ server: string }>;
     const probe: RetentionStep = {
       name: 'settings probe',
       period: 'finishedMessagesDays',
@@ -182,14 +187,60 @@ describe('retention', () => {
     expect(seen).toEqual([
       expect.objectContaining({ delay: '7ms', workers: '0', lock_timeout: '2s' }),
     ]);
+    // The tests' role is a superuser: the purge compresses its full-page images (on: pglz), or
+    // leaves the server's own compression as it is.
+    if (server === 'off') expect(seen[0].wal_compression).toMatch(/^(on|pglz)$/);
+    else expect(seen[0].wal_compression).toBe(server);
     // The same connection (the pool hands out the last one released), has the server's defaults again.
     const qr = db.dataSource.createQueryRunner();
     await qr.connect();
     try {
       const [after] = (await qr.query(settingsQuery)) as Array<Record<string, string>>;
-      expect(after).toMatchObject({ pid: seen[0].pid, delay: '0', lock_timeout: '0' });
+      expect(after).toMatchObject({
+        pid: seen[0].pid,
+        delay: '0',
+        lock_timeout: '0',
+        wal_compression: server,
+      });
     } finally {
       await qr.release();
+    }
+  });
+
+  it("purges as a role that may not set wal_compression, with the server's setting", async () => {
+    const role = `smpp_purger_${randomUUID().slice(0, 8)}`;
+    const password = randomUUID();
+    await db.dataSource.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}' NOSUPERUSER`);
+    const url = new URL(db.url);
+    url.username = role;
+    url.password = password;
+    const asRole = new DataSource({ type: 'postgres', url: url.toString(), poolSize: 1 });
+    try {
+      await asRole.initialize();
+      const seen: string[] = [];
+      const probe: RetentionStep = {
+        name: 'settings probe',
+        period: 'finishedMessagesDays',
+        available: () => Promise.resolve(true),
+        async batch(qr) {
+          const [row] = (await qr.query(
+            `SELECT current_setting('wal_compression') AS wal_compression`,
+          )) as Array<{ wal_compression: string }>;
+          seen.push(row.wal_compression);
+          return { picked: 0, deleted: {} };
+        },
+      };
+      const result = await new RetentionRunner(asRole, options(), undefined, [probe]).run(
+        new AbortController().signal,
+      );
+      const [{ server }] = (await db.dataSource.query(
+        `SELECT reset_val AS server FROM pg_settings WHERE name = 'wal_compression'`,
+      )) as Array<{ server: string }>;
+      expect(result.ran).toBe(true);
+      expect(seen).toEqual([server]);
+    } finally {
+      if (asRole.isInitialized) await asRole.destroy();
+      await db.dataSource.query(`DROP ROLE IF EXISTS ${role}`);
     }
   });
 

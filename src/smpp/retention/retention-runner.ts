@@ -3,6 +3,7 @@ import { abortableSleep } from '../binds/abortable-sleep.js';
 import { rows } from '../store/sql.js';
 import { pauseAfterBatch, type ResolvedRetention } from './retention-options.js';
 import { RetentionVacuum, vacuumSettings } from './retention-vacuum.js';
+import { compressPurgeWal } from './wal-compression.js';
 import {
   RETENTION_STEPS,
   RETENTION_TABLES,
@@ -80,6 +81,7 @@ export class RetentionRunner {
       let interrupted = false;
       const settings = sessionSettings(this.options);
       const vacuum = new RetentionVacuum(qr, this.options.vacuumAfterRows);
+      let walCompressed = false;
       try {
         // For this connection while it purges (reset before it goes back to the pool): a batch
         // that waits longer than this for a row lock gives up (the live traffic has it). Its
@@ -93,6 +95,7 @@ export class RetentionRunner {
             .map(([name, value]) => `SET ${name} = '${value}'`)
             .join('; '),
         );
+        walCompressed = await compressPurgeWal(qr);
         for (const step of this.steps) {
           const periodMs = this.options.periodsMs[step.period];
           if (periodMs === null || !(await step.available(qr))) continue;
@@ -105,7 +108,7 @@ export class RetentionRunner {
       } finally {
         try {
           await qr.query(
-            Object.keys(settings)
+            [...Object.keys(settings), ...(walCompressed ? ['wal_compression'] : [])]
               .map((name) => `RESET ${name}`)
               .join('; '),
           );
