@@ -81,7 +81,8 @@ export class RetentionRunner {
       let interrupted = false;
       const settings = sessionSettings(this.options);
       const vacuum = new RetentionVacuum(qr, this.options.vacuumAfterRows);
-      let walCompressed = false;
+      // The settings this session changed, reset before it goes back to the pool.
+      const applied: string[] = [];
       try {
         // For this connection while it purges (reset before it goes back to the pool): a batch
         // that waits longer than this for a row lock gives up (the live traffic has it). Its
@@ -95,7 +96,8 @@ export class RetentionRunner {
             .map(([name, value]) => `SET ${name} = '${value}'`)
             .join('; '),
         );
-        walCompressed = await compressPurgeWal(qr);
+        applied.push(...Object.keys(settings));
+        if (await compressPurgeWal(qr)) applied.push('wal_compression');
         for (const step of this.steps) {
           const periodMs = this.options.periodsMs[step.period];
           if (periodMs === null || !(await step.available(qr))) continue;
@@ -107,11 +109,7 @@ export class RetentionRunner {
         if (!interrupted) await vacuum.finish();
       } finally {
         try {
-          await qr.query(
-            [...Object.keys(settings), ...(walCompressed ? ['wal_compression'] : [])]
-              .map((name) => `RESET ${name}`)
-              .join('; '),
-          );
+          if (applied.length > 0) await qr.query(applied.map((name) => `RESET ${name}`).join('; '));
         } finally {
           await qr.query(`SELECT pg_advisory_unlock(hashtext($1))`, [PURGE_LOCK]);
         }
