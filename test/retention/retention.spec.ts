@@ -51,6 +51,30 @@ async function count(db: TestDatabase, sql: string): Promise<number> {
   return row.n;
 }
 
+/** A retention step that records, at each batch, the row `sql` gives on the purge's session. */
+function settingsProbe(sql: string): { step: RetentionStep; seen: Array<Record<string, string>> } {
+  const seen: Array<Record<string, string>> = [];
+  const step: RetentionStep = {
+    name: 'settings probe',
+    period: 'finishedMessagesDays',
+    available: () => Promise.resolve(true),
+    async batch(qr) {
+      const [row] = (await qr.query(sql)) as Array<Record<string, string>>;
+      seen.push(row);
+      return { picked: 0, deleted: {} };
+    },
+  };
+  return { step, seen };
+}
+
+/** What wal_compression is on a session that has not set it. */
+async function serverWalCompression(db: TestDatabase): Promise<string> {
+  const [{ server }] = (await db.dataSource.query(
+    `SELECT reset_val AS server FROM pg_settings WHERE name = 'wal_compression'`,
+  )) as Array<{ server: string }>;
+  return server;
+}
+
 function options(overrides: Parameters<typeof resolveRetention>[0] = {}) {
   const issues: string[] = [];
   const resolved = resolveRetention({ batchSize: 7, pauseMs: 0, ...overrides }, issues);
@@ -158,25 +182,13 @@ describe('retention', () => {
   });
 
   it("runs with the purge session's settings (VACUUM throttled by vacuumCostDelayMs) and resets them after", async () => {
-    const seen: Array<Record<string, string>> = [];
     const settingsQuery = `SELECT current_setting('vacuum_cost_delay') AS delay,
                                   current_setting('max_parallel_maintenance_workers') AS workers,
                                   current_setting('lock_timeout') AS lock_timeout,
                                   current_setting('wal_compression') AS wal_compression,
                                   pg_backend_pid()::text AS pid`;
-    const [{ server }] = (await db.dataSource.query(
-      `SELECT reset_val AS server FROM pg_settings WHERE name = 'wal_compression'`,
-    )) as Array<{ server: string }>;
-    const probe: RetentionStep = {
-      name: 'settings probe',
-      period: 'finishedMessagesDays',
-      available: () => Promise.resolve(true),
-      async batch(qr) {
-        const [row] = (await qr.query(settingsQuery)) as Array<Record<string, string>>;
-        seen.push(row);
-        return { picked: 0, deleted: {} };
-      },
-    };
+    const server = await serverWalCompression(db);
+    const { step: probe, seen } = settingsProbe(settingsQuery);
     const runner = new RetentionRunner(
       db.dataSource,
       options({ vacuumCostDelayMs: 7 }),
@@ -217,27 +229,14 @@ describe('retention', () => {
     const asRole = new DataSource({ type: 'postgres', url: url.toString(), poolSize: 1 });
     try {
       await asRole.initialize();
-      const seen: string[] = [];
-      const probe: RetentionStep = {
-        name: 'settings probe',
-        period: 'finishedMessagesDays',
-        available: () => Promise.resolve(true),
-        async batch(qr) {
-          const [row] = (await qr.query(
-            `SELECT current_setting('wal_compression') AS wal_compression`,
-          )) as Array<{ wal_compression: string }>;
-          seen.push(row.wal_compression);
-          return { picked: 0, deleted: {} };
-        },
-      };
+      const { step: probe, seen } = settingsProbe(
+        `SELECT current_setting('wal_compression') AS wal_compression`,
+      );
       const result = await new RetentionRunner(asRole, options(), undefined, [probe]).run(
         new AbortController().signal,
       );
-      const [{ server }] = (await db.dataSource.query(
-        `SELECT reset_val AS server FROM pg_settings WHERE name = 'wal_compression'`,
-      )) as Array<{ server: string }>;
       expect(result.ran).toBe(true);
-      expect(seen).toEqual([server]);
+      expect(seen).toEqual([{ wal_compression: await serverWalCompression(db) }]);
     } finally {
       if (asRole.isInitialized) await asRole.destroy();
       await db.dataSource.query(`DROP ROLE IF EXISTS ${role}`);
