@@ -8,6 +8,7 @@ import { SmartEncoding1764610000000 } from './1764610000000-SmartEncoding.js';
 import { UnknownResolution1764620000000 } from './1764620000000-UnknownResolution.js';
 import { RetentionVacuum1764630000000 } from './1764630000000-RetentionVacuum.js';
 import { SubmittedRetention1764640000000 } from './1764640000000-SubmittedRetention.js';
+import { OutboxOrderIndex1764650000000 } from './1764650000000-OutboxOrderIndex.js';
 
 export {
   HostileInputBounds1764200000000,
@@ -20,6 +21,7 @@ export {
   UnknownResolution1764620000000,
   RetentionVacuum1764630000000,
   SubmittedRetention1764640000000,
+  OutboxOrderIndex1764650000000,
 };
 
 /** The module's migrations, oldest first: register them in the host's DataSource (no globs). */
@@ -34,4 +36,5 @@ export const SMPP_MIGRATIONS = [
   UnknownResolution1764620000000,
   RetentionVacuum1764630000000,
   SubmittedRetention1764640000000,
+  OutboxOrderIndex1764650000000,
 ];

@@ -15,6 +15,7 @@ const MIGRATION_NAMES = [
   'UnknownResolution1764620000000',
   'RetentionVacuum1764630000000',
   'SubmittedRetention1764640000000',
+  'OutboxOrderIndex1764650000000',
 ];
 
 const SMPP_TABLES = [

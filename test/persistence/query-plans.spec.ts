@@ -12,6 +12,9 @@ import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
 import { generateHistory } from '../../bench/history-data.js';
 import { SMPP_ENTITIES } from '../../src/smpp/entities/index.js';
 import { DEFAULT_EVENT_RETRY, EventOutbox } from '../../src/smpp/store/outbox/event-outbox.js';
+import { writeOutbox } from '../../src/smpp/store/outbox/outbox-queries.js';
+import type { PendingEvent } from '../../src/smpp/store/message-state-writer.js';
+import { SmppEvents } from '../../src/smpp/events/smpp-events.js';
 import type { SmppEventPublisher } from '../../src/smpp/events/smpp-event-publisher.js';
 import { parseReceipt } from '../../src/smpp/receipts/receipt-parser.js';
 import { resolveRetention } from '../../src/smpp/retention/retention-options.js';
@@ -452,6 +455,33 @@ describe(`hot query plans on a history of ${HISTORY} finished messages`, () => {
       'smpp_outbox_events',
       'ix_smpp_outbox_events_pending',
     );
+  });
+
+  it("a live publish checks the order against its message's pending events only", async () => {
+    // Between two VACUUMs (or while a long transaction, a backup say, holds them) the pending
+    // indexes hold every event dispatched since, dead: a check that walked the pending events by
+    // seq instead of its message's read them all, for each event published.
+    const publisher = { enabled: true, emit: () => Promise.resolve() };
+    const messageId = randomUUID();
+    const events = [SmppEvents.MessageSubmitted, SmppEvents.MessageDelivered].map((name) => ({
+      name,
+      payload: { eventId: randomUUID(), messageId },
+    })) as unknown as PendingEvent[];
+    await writeOutbox(ds, events, 'plans');
+    for (const deadAfterMs of [undefined, 30_000]) {
+      const outbox = new EventOutbox(ds, publisher as unknown as SmppEventPublisher, {
+        ...DEFAULT_EVENT_RETRY,
+        instanceId: 'plans',
+        deadAfterMs,
+      });
+      expectIndex(
+        await capture(`publish (heartbeats: ${deadAfterMs !== undefined})`, () =>
+          outbox.publish(events),
+        ),
+        'smpp_outbox_events',
+        'ix_smpp_outbox_events_pending_message',
+      );
+    }
   });
 
   it('an MO the SMSC sends again', async () => {

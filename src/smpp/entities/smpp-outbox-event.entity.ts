@@ -9,8 +9,9 @@ import { Column, CreateDateColumn, Entity, Generated, Index, PrimaryColumn } fro
 @Index('ix_smpp_outbox_events_pending', ['seq'], {
   where: 'dispatched_at IS NULL AND dead_lettered_at IS NULL',
 })
+/** The order check's own: "pending" said in a form no other index uses (OutboxOrderIndex migration). */
 @Index('ix_smpp_outbox_events_pending_message', ['messageId', 'seq'], {
-  where: 'dispatched_at IS NULL AND dead_lettered_at IS NULL AND message_id IS NOT NULL',
+  where: 'message_id IS NOT NULL AND COALESCE(dispatched_at, dead_lettered_at) IS NULL',
 })
 /** Retention walks dispatched events, and dead letters, oldest first. */
 @Index('ix_smpp_outbox_events_dispatched', ['dispatchedAt'], {
