@@ -14,7 +14,7 @@ import type { SqlExecutor } from '../src/smpp/store/sql.js';
  * Used by the bench's history phase and by test/persistence/query-plans.spec.ts.
  */
 /** A UUID v7 of the timestamptz `at` (Postgres 15 has no uuidv7()): random, then its first 48 bits. */
-const uuidV7 = (at: string) =>
+export const uuidV7 = (at: string) =>
   `encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) placing
      substring(int8send((extract(epoch FROM ${at}) * 1000)::bigint) FROM 3) FROM 1 FOR 6), 52, 1), 53, 1), 'hex')::uuid`;
 

@@ -49,14 +49,18 @@ export async function refreshMessages(
   if (ids.length === 0) return [];
   const messages = await rows<MessageRow>(
     db,
+    // The parts in a LATERAL subquery, not a join of the two tables: costing a merge join of
+    // them, the planner reads the ends of both id indexes, which after a purge (the oldest ids
+    // are the lowest) and until its VACUUM are dead entries: 7 ms and 700 pages per plan.
     `SELECT m.id, m.account, m.destination, m.client_ref, m.status, m.expires_at,
-            array_agg(p.status ORDER BY p.seq) AS part_statuses,
-            array_agg(p.smsc_message_id ORDER BY p.seq) AS smsc_ids,
-            array_agg(p.error_code ORDER BY p.seq) AS part_error_codes,
-            array_agg(p.error_status ORDER BY p.seq) AS part_error_statuses
-       FROM smpp_messages m JOIN smpp_message_parts p ON p.message_id = m.id
-      WHERE m.id = ANY($1::uuid[])
-      GROUP BY m.id`,
+            p.part_statuses, p.smsc_ids, p.part_error_codes, p.part_error_statuses
+       FROM smpp_messages m,
+            LATERAL (SELECT array_agg(status ORDER BY seq) AS part_statuses,
+                            array_agg(smsc_message_id ORDER BY seq) AS smsc_ids,
+                            array_agg(error_code ORDER BY seq) AS part_error_codes,
+                            array_agg(error_status ORDER BY seq) AS part_error_statuses
+                       FROM smpp_message_parts WHERE message_id = m.id) p
+      WHERE m.id = ANY($1::uuid[]) AND p.part_statuses IS NOT NULL`,
     [ids],
   );
   const now = new Date();

@@ -238,6 +238,9 @@ export class MessageStore {
    * The claim's commit does not wait for the disk (ASYNC_COMMIT): no part leaves before its
    * written mark (WrittenMarks) commits, synchronously and later in the WAL, which makes the claim
    * durable too. A claim lost in a database crash leaves parts that never left `queued`.
+   * Ids are passed as arrays and the message read by a LATERAL lookup, not joined: no merge join
+   * to cost, whose estimate reads the ends of the id indexes (dead entries after a purge; see
+   * refreshMessages).
    */
   async claim(
     account: string,
@@ -270,17 +273,20 @@ export class MessageStore {
          UPDATE smpp_message_parts p
             SET status = 'submitting', claimed_by = $3, claimed_until = now() + ($4::int * interval '1 millisecond'),
                 attempts = p.attempts + 1, written_at = NULL, updated_at = now()
-           FROM due, ${ASYNC_COMMIT} WHERE p.id = due.id
+           FROM ${ASYNC_COMMIT} WHERE p.id = ANY(ARRAY(SELECT id FROM due))
          RETURNING p.id, p.message_id, p.account, p.seq, p.total, p.attempts, p.body, p.udh, p.esm_class,
                    p.message_payload, p.priority, p.expires_at
        ), touched AS (
          -- "IS TRUE" keeps the planner off the partial status index: with statistics that show few
          -- queued messages it would scan every queued message per claim (O(queue) per claim).
          UPDATE smpp_messages m SET status = 'submitting', updated_at = now()
-          WHERE m.id IN (SELECT message_id FROM claimed) AND (m.status = 'queued') IS TRUE
+          WHERE m.id = ANY(ARRAY(SELECT message_id FROM claimed)) AND (m.status = 'queued') IS TRUE
        )
        SELECT c.*, m.destination, m.source, m.source_ton, m.source_npi, m.data_coding, m.registered_delivery, m.validity_period
-         FROM claimed c JOIN smpp_messages m ON m.id = c.message_id
+         FROM claimed c,
+              LATERAL (SELECT destination, source, source_ton, source_npi, data_coding, registered_delivery,
+                              validity_period
+                         FROM smpp_messages WHERE id = c.message_id LIMIT 1) m
         ORDER BY c.priority, c.message_id, c.seq`,
       [account, limit, holder, leaseMs, Math.max(0, Math.min(bulkMin, limit))],
     );
