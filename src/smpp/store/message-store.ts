@@ -240,7 +240,7 @@ export class MessageStore {
    * durable too. A claim lost in a database crash leaves parts that never left `queued`.
    * Ids are passed as arrays and the message read by a LATERAL lookup, not joined: no merge join
    * to cost, whose estimate reads the ends of the id indexes (dead entries after a purge; see
-   * refreshMessages).
+   * refreshMessages in message-state-writer.ts).
    */
   async claim(
     account: string,
