@@ -255,7 +255,7 @@ async function main(): Promise<void> {
           Object.entries(pu.vacuums)
             .map(([t, n]) => `${t} ${n}`)
             .join(', ') || 'none'
-        }`,
+        }; autovacuum workers: ${topWaits(pu.waits.autovacuum) || 'none seen'}`,
       ]);
       rows.push([
         'database size: before purge / after purge / after refill',

@@ -10,6 +10,8 @@ export interface WaitSamples {
   purge: Record<string, number>;
   /** Sessions seen waiting for a lock the purge session held. */
   blockedByPurge: number;
+  /** Autovacuum workers seen on this database, by the table they vacuumed. */
+  autovacuum: Record<string, number>;
 }
 
 /**
@@ -22,7 +24,13 @@ export async function sampleWaits(databaseUrl: string, everyMs = 50) {
     application_name: 'bench-sampler',
   });
   await client.connect();
-  const result: WaitSamples = { samples: 0, others: {}, purge: {}, blockedByPurge: 0 };
+  const result: WaitSamples = {
+    samples: 0,
+    others: {},
+    purge: {},
+    blockedByPurge: 0,
+    autovacuum: {},
+  };
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
@@ -44,6 +52,13 @@ export async function sampleWaits(databaseUrl: string, everyMs = 50) {
           WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()
             AND a.state = 'active' AND a.backend_type = 'client backend'`,
       );
+      const { rows: workers } = await client.query<{ relation: string }>(
+        `SELECT coalesce(v.relid::regclass::text, 'unknown') AS relation
+           FROM pg_stat_activity a LEFT JOIN pg_stat_progress_vacuum v ON v.pid = a.pid
+          WHERE a.datname = current_database() AND a.backend_type = 'autovacuum worker'`,
+      );
+      for (const w of workers)
+        result.autovacuum[w.relation] = (result.autovacuum[w.relation] ?? 0) + 1;
       result.samples++;
       for (const r of rows) {
         const into = r.purge ? result.purge : result.others;
