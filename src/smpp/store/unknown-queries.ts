@@ -51,6 +51,14 @@ export interface CandidateKey {
   hi: Date;
 }
 
+/**
+ * A part's message, read by a LATERAL lookup rather than joined: costing a merge join of the two
+ * tables on ids, the planner reads the ends of both id indexes, dead entries after a purge (see
+ * refreshMessages in message-state-writer.ts).
+ */
+const MESSAGE_OF_PART = `LATERAL (SELECT client_ref, destination, data_coding FROM smpp_messages
+                                     WHERE id = p.message_id LIMIT 1) m`;
+
 const PART_COLUMNS = `p.id, p.message_id, p.account, p.seq, m.client_ref, m.destination,
        COALESCE(p.message_payload, p.body) AS content, m.data_coding,
        COALESCE(p.written_at, p.created_at) AS sent_from, p.updated_at AS unknown_since`;
@@ -78,7 +86,7 @@ export async function unknownPartsById(
   return rows<UnknownPartRow>(
     em,
     `SELECT ${PART_COLUMNS}
-       FROM smpp_message_parts p JOIN smpp_messages m ON m.id = p.message_id
+       FROM smpp_message_parts p, ${MESSAGE_OF_PART}
       WHERE p.id = ANY($1::uuid[]) AND p.status = 'unknown' AND p.smsc_message_id IS NULL`,
     [ids],
   );
@@ -98,7 +106,8 @@ export async function unknownCandidates(
        JOIN smpp_message_parts p
          ON p.account = k.account AND p.status = 'unknown' AND p.smsc_message_id IS NULL
         AND p.updated_at >= k.lo AND COALESCE(p.written_at, p.created_at) <= k.hi
-       JOIN smpp_messages m ON m.id = p.message_id AND m.destination = k.destination`,
+       CROSS JOIN ${MESSAGE_OF_PART}
+      WHERE m.destination = k.destination`,
     [
       keys.map((k) => k.key),
       keys.map((k) => k.account),
@@ -119,7 +128,7 @@ export async function inFlightTo(
   return rows<InFlightPartRow>(
     em,
     `SELECT p.id, COALESCE(p.message_payload, p.body) AS content, m.data_coding
-       FROM smpp_message_parts p JOIN smpp_messages m ON m.id = p.message_id
+       FROM smpp_message_parts p, ${MESSAGE_OF_PART}
       WHERE p.status = 'submitting' AND p.account = ANY($1::varchar[])
         AND p.written_at IS NOT NULL AND p.written_at <= $3 AND m.destination = $2`,
     [accounts, destination, writtenBy],
