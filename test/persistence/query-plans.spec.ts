@@ -21,6 +21,7 @@ import { resolveRetention } from '../../src/smpp/retention/retention-options.js'
 import { emptyCounts, RetentionRunner } from '../../src/smpp/retention/retention-runner.js';
 import { readStoreStats } from '../../src/smpp/retention/store-stats.js';
 import type { InboundDeliverSm } from '../../src/smpp/session/session.types.js';
+import type { IncomingReceipt } from '../../src/smpp/store/part-rows.js';
 import { InboundStore } from '../../src/smpp/store/inbound-store.js';
 import { CancelStore } from '../../src/smpp/store/cancel-store.js';
 import { ExpiryStore } from '../../src/smpp/store/expiry-store.js';
@@ -91,6 +92,17 @@ function deliver(text: string, tlvs = new Map<number, Buffer>()): InboundDeliver
   };
 }
 
+/** A receipt as the bind hands it to the store. */
+function incoming(d: InboundDeliverSm): IncomingReceipt {
+  return {
+    id: randomUUID(),
+    account: 'default',
+    bindLabel: 'plans#0',
+    parsed: parseReceipt(d)!,
+    deliver: d,
+  };
+}
+
 describe(`hot query plans on a history of ${HISTORY} finished messages`, () => {
   let db: TestDatabase;
   let ds: DataSource;
@@ -98,13 +110,18 @@ describe(`hot query plans on a history of ${HISTORY} finished messages`, () => {
   const logger = new CapturingLogger();
   const plans = new Map<string, PlanNode[][]>();
 
-  /** Runs `op` for real, then EXPLAINs every statement it sent to the smpp_ tables. */
-  async function capture(name: string, op: () => Promise<unknown>): Promise<PlanNode[][]> {
+  /** Runs `op` for real; returns the statements it sent to the smpp_ tables. */
+  async function statementsOf(op: () => Promise<unknown>): Promise<Captured[]> {
     logger.captured = [];
     await op();
-    const statements = logger.captured.filter(
+    return logger.captured.filter(
       (c) => /smpp_/.test(c.sql) && !/^\s*(EXPLAIN|ANALYZE|SET)\b/i.test(c.sql),
     );
+  }
+
+  /** Runs `op` for real, then EXPLAINs every statement it sent to the smpp_ tables. */
+  async function capture(name: string, op: () => Promise<unknown>): Promise<PlanNode[][]> {
+    const statements = await statementsOf(op);
     expect(statements.length, `${name}: statements captured`).toBeGreaterThan(0);
     const out: PlanNode[][] = [];
     for (const s of statements) {
@@ -316,21 +333,15 @@ describe(`hot query plans on a history of ${HISTORY} finished messages`, () => {
     const [{ smsc_message_id: known }]: Array<{ smsc_message_id: string }> = await ds.query(
       `SELECT smsc_message_id FROM smpp_message_parts WHERE status = 'delivered' LIMIT 1`,
     );
-    const incoming = (smscId: string) => {
-      const d = deliver(
-        `id:${smscId} sub:001 dlvrd:001 submit date:2512011200 done date:2512011200 stat:DELIVRD err:000 text:x`,
+    const receipt = (smscId: string) =>
+      incoming(
+        deliver(
+          `id:${smscId} sub:001 dlvrd:001 submit date:2512011200 done date:2512011200 stat:DELIVRD err:000 text:x`,
+        ),
       );
-      return {
-        id: randomUUID(),
-        account: 'default',
-        bindLabel: 'plans#0',
-        parsed: parseReceipt(d)!,
-        deliver: d,
-      };
-    };
     // Lower case: found by a second spelling (a duplicate of a delivered part).
     const match = await capture('receipt match', () =>
-      receipts.recordReceipts([incoming(known.toLowerCase()), incoming('12345')]),
+      receipts.recordReceipts([receipt(known.toLowerCase()), receipt('12345')]),
     );
     expectIndex(match, 'smpp_message_parts', 'ix_smpp_message_parts_receipt_match');
   });
@@ -377,15 +388,7 @@ describe(`hot query plans on a history of ${HISTORY} finished messages`, () => {
       sourceAddr: '6597777777',
     };
     const plansOf = await capture('unknown resolution (receipt)', () =>
-      receipts.recordReceipts([
-        {
-          id: randomUUID(),
-          account: 'default',
-          bindLabel: 'plans#0',
-          parsed: parseReceipt(d)!,
-          deliver: d,
-        },
-      ]),
+      receipts.recordReceipts([incoming(d)]),
     );
     expectIndex(plansOf, 'smpp_message_parts', 'ix_smpp_message_parts_unknown');
     expectIndex(plansOf, 'smpp_receipts', [
@@ -422,15 +425,7 @@ describe(`hot query plans on a history of ${HISTORY} finished messages`, () => {
       ),
       sourceAddr: '6598888888',
     };
-    await receipts.recordReceipts([
-      {
-        id: randomUUID(),
-        account: 'default',
-        bindLabel: 'plans#0',
-        parsed: parseReceipt(d)!,
-        deliver: d,
-      },
-    ]);
+    await receipts.recordReceipts([incoming(d)]);
     const plansOf = await capture('unknown resolution (recovery)', () =>
       recovery.recoverExpiredClaims('default', false),
     );
@@ -544,30 +539,17 @@ describe(`hot query plans on a history of ${HISTORY} finished messages`, () => {
     );
     expect(result.purged.smpp_messages).toBeGreaterThan(HISTORY / 5);
 
-    const statements: Captured[] = [];
-    const record = async (op: () => Promise<unknown>) => {
-      logger.captured = [];
-      await op();
-      statements.push(...logger.captured.filter((c) => /smpp_message/.test(c.sql)));
-    };
-    await record(() => new MessageStore(ds).claim('default', 10, 'plans', 60_000));
+    const statements = await statementsOf(() =>
+      new MessageStore(ds).claim('default', 10, 'plans', 60_000),
+    );
+    const receipts = partOutcomes(partWriteContext(ds, () => true));
     const [{ smsc_message_id: smscId }]: Array<{ smsc_message_id: string }> = await ds.query(
       `SELECT smsc_message_id FROM smpp_message_parts WHERE status = 'submitted' LIMIT 1`,
     );
     const d = deliver(
       `id:${smscId} sub:001 dlvrd:001 submit date:2512011200 done date:2512011200 stat:DELIVRD err:000 text:x`,
     );
-    await record(() =>
-      partOutcomes(partWriteContext(ds, () => true)).recordReceipts([
-        {
-          id: randomUUID(),
-          account: 'default',
-          bindLabel: 'plans#0',
-          parsed: parseReceipt(d)!,
-          deliver: d,
-        },
-      ]),
-    );
+    statements.push(...(await statementsOf(() => receipts.recordReceipts([incoming(d)]))));
     // A receipt nobody knows: tried against the unknown parts, by destination and time.
     const date = new Date().toISOString().replace(/\D/g, '').slice(2, 12);
     const unknown = {
@@ -576,17 +558,7 @@ describe(`hot query plans on a history of ${HISTORY} finished messages`, () => {
       ),
       sourceAddr: '6591234567',
     };
-    await record(() =>
-      partOutcomes(partWriteContext(ds, () => true)).recordReceipts([
-        {
-          id: randomUUID(),
-          account: 'default',
-          bindLabel: 'plans#0',
-          parsed: parseReceipt(unknown)!,
-          deliver: unknown,
-        },
-      ]),
-    );
+    statements.push(...(await statementsOf(() => receipts.recordReceipts([incoming(unknown)]))));
     expect(statements.some((s) => /array_agg/.test(s.sql))).toBe(true);
     expect(statements.some((s) => /AS k\(key, account, destination/.test(s.sql))).toBe(true);
     for (const s of statements) {
