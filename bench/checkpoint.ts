@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '../src/smpp/store/sql.js';
+import { describeDatabaseError } from '../src/smpp/store/transient-error.js';
 
 /**
  * CHECKPOINT: writes every dirty page to disk, so that the writes of what ran before (a bulk load,
@@ -9,6 +10,6 @@ export async function checkpoint(db: SqlExecutor, log: (line: string) => void): 
   try {
     await db.query('CHECKPOINT');
   } catch (error) {
-    log(`  (no CHECKPOINT: ${error instanceof Error ? error.message : String(error)})`);
+    log(`  (no CHECKPOINT: ${describeDatabaseError(error)})`);
   }
 }

@@ -34,7 +34,9 @@ export async function sampleWaits(databaseUrl: string, everyMs = 50) {
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
+      // One statement per sample: the sampler is a session of the server it measures.
       const { rows } = await client.query<{
+        autovacuum: string | null;
         purge: boolean;
         wait: string;
         blocked_by_purge: boolean;
@@ -45,22 +47,22 @@ export async function sampleWaits(databaseUrl: string, everyMs = 50) {
             WHERE locktype = 'advisory' AND granted AND objsubid = 1
               AND objid = (hashtext('smpp:retention')::bigint & 4294967295)::text::oid
               AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))
-         SELECT a.pid IN (SELECT pid FROM purger) AS purge,
+         SELECT CASE WHEN a.backend_type = 'autovacuum worker'
+                     THEN coalesce(v.relid::regclass::text, 'unknown') END AS autovacuum,
+                a.pid IN (SELECT pid FROM purger) AS purge,
                 coalesce(a.wait_event_type || ':' || a.wait_event, 'cpu') AS wait,
                 a.wait_event_type = 'Lock' AND pg_blocking_pids(a.pid) && ARRAY(SELECT pid FROM purger) AS blocked_by_purge
-           FROM pg_stat_activity a
-          WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()
-            AND a.state = 'active' AND a.backend_type = 'client backend'`,
-      );
-      const { rows: workers } = await client.query<{ relation: string }>(
-        `SELECT coalesce(v.relid::regclass::text, 'unknown') AS relation
            FROM pg_stat_activity a LEFT JOIN pg_stat_progress_vacuum v ON v.pid = a.pid
-          WHERE a.datname = current_database() AND a.backend_type = 'autovacuum worker'`,
+          WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()
+            AND ((a.state = 'active' AND a.backend_type = 'client backend')
+                 OR a.backend_type = 'autovacuum worker')`,
       );
-      for (const w of workers)
-        result.autovacuum[w.relation] = (result.autovacuum[w.relation] ?? 0) + 1;
       result.samples++;
       for (const r of rows) {
+        if (r.autovacuum !== null) {
+          result.autovacuum[r.autovacuum] = (result.autovacuum[r.autovacuum] ?? 0) + 1;
+          continue;
+        }
         const into = r.purge ? result.purge : result.others;
         into[r.wait] = (into[r.wait] ?? 0) + 1;
         if (r.blocked_by_purge) result.blockedByPurge++;
