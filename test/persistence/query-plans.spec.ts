@@ -525,7 +525,7 @@ describe(`hot query plans on a history of ${HISTORY} finished messages`, () => {
   // cost a merge join, which reads the ends of both id indexes; after a purge (UUID v7 ids: the
   // oldest are the lowest) and before its VACUUM, those ends are dead entries, and every plan
   // walked them (7 ms and about 700 pages per plan of the message refresh in a reproduction).
-  it('after a purge, before its VACUUM, planning the claim and the receipt batches reads a few pages', async () => {
+  it('after a purge, before its VACUUM, planning the claim, a submit result and the receipt batches reads a few pages', async () => {
     for (const table of ['smpp_messages', 'smpp_message_parts', 'smpp_receipts'])
       await ds.query(`ALTER TABLE ${table} SET (autovacuum_enabled = false)`);
     const issues: string[] = [];
@@ -543,6 +543,20 @@ describe(`hot query plans on a history of ${HISTORY} finished messages`, () => {
       new MessageStore(ds).claim('default', 10, 'plans', 60_000),
     );
     const receipts = partOutcomes(partWriteContext(ds, () => true));
+    const [claimed]: Array<{ id: string }> = await ds.query(
+      `SELECT id FROM smpp_message_parts WHERE status = 'submitting' AND claimed_by = 'plans' LIMIT 1`,
+    );
+    statements.push(
+      ...(await statementsOf(() =>
+        receipts.recordSubmitResults([
+          {
+            partId: claimed.id,
+            account: 'default',
+            outcome: { kind: 'submitted', smscMessageId: 'AFTERPURGE1' },
+          },
+        ]),
+      )),
+    );
     const [{ smsc_message_id: smscId }]: Array<{ smsc_message_id: string }> = await ds.query(
       `SELECT smsc_message_id FROM smpp_message_parts WHERE status = 'submitted' LIMIT 1`,
     );
