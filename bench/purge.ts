@@ -16,6 +16,8 @@ export interface PurgeUnderLoad {
   perTable: Record<string, number>;
   /** VACUUMs the purge made as it went, per table. */
   vacuums: Record<string, number>;
+  /** VACUUMs it left out: another VACUUM (autovacuum) had cleared what it deleted. */
+  vacuumedElsewhere: Record<string, number>;
   /** What the sessions of the database waited on during the purge (pg_stat_activity samples). */
   waits: WaitSamples;
   seconds: number;
@@ -116,6 +118,7 @@ export async function purgeUnderLoad(
       rows,
       perTable: Object.fromEntries(Object.entries(result.purged).filter(([, n]) => n > 0)),
       vacuums: result.vacuums,
+      vacuumedElsewhere: result.vacuumedElsewhere,
       waits,
       seconds: result.durationMs / 1000,
       rowsPerS: rows / (result.durationMs / 1000),

@@ -255,6 +255,10 @@ async function main(): Promise<void> {
           Object.entries(pu.vacuums)
             .map(([t, n]) => `${t} ${n}`)
             .join(', ') || 'none'
+        }; left out (done by another VACUUM) ${
+          Object.entries(pu.vacuumedElsewhere)
+            .map(([t, n]) => `${t} ${n}`)
+            .join(', ') || 'none'
         }; autovacuum workers: ${topWaits(pu.waits.autovacuum) || 'none seen'}`,
       ]);
       rows.push([

@@ -7,7 +7,7 @@ import { registerStoreGauges } from '../../src/app/metrics/store-gauges.js';
 import type { SmscSimulator } from '../../src/simulator/index.js';
 import { resolveRetention } from '../../src/smpp/retention/retention-options.js';
 import { emptyCounts, RetentionRunner } from '../../src/smpp/retention/retention-runner.js';
-import type { RetentionStep } from '../../src/smpp/retention/retention-steps.js';
+import { RETENTION_STEPS, type RetentionStep } from '../../src/smpp/retention/retention-steps.js';
 import { readStoreStats } from '../../src/smpp/retention/store-stats.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createSmppTestApp, eventually, startSimulator } from '../support/smpp-app.js';
@@ -342,6 +342,78 @@ describe('retention', () => {
       expect(off.purged.smpp_messages).toBe(1_200);
       expect(off.vacuums).toEqual({});
     } finally {
+      await scratch.drop();
+    }
+  });
+
+  it('leaves out its VACUUM of a table that another VACUUM, started after its last deletion from it, has done', async () => {
+    const scratch = await createTestDatabase();
+    try {
+      // As autovacuum would, between the message step and the end of the run: another session.
+      const otherVacuum: RetentionStep = {
+        name: 'another session vacuums',
+        period: 'finishedMessagesDays',
+        available: () => Promise.resolve(true),
+        async batch() {
+          await scratch.dataSource.query(`VACUUM smpp_messages, smpp_receipts`);
+          return { picked: 0, deleted: {} };
+        },
+      };
+      await messages(scratch, 1_200, 'delivered', 31);
+      const result = await new RetentionRunner(
+        scratch.dataSource,
+        options({ batchSize: 500, vacuumAfterRows: 5_000 }),
+        undefined,
+        [RETENTION_STEPS[0], otherVacuum],
+      ).run(new AbortController().signal);
+      expect(result.purged.smpp_messages).toBe(1_200);
+      expect(result.vacuums).toEqual({ smpp_message_parts: 1 });
+      expect(result.vacuumedElsewhere).toEqual({ smpp_messages: 1, smpp_receipts: 1 });
+
+      // A VACUUM that ran before the purge's last deletion did not see it: the purge vacuums.
+      await messages(scratch, 1_200, 'delivered', 31);
+      let batches = 0;
+      const vacuumMidway: RetentionStep = {
+        ...RETENTION_STEPS[0],
+        async batch(qr, cutoff, size) {
+          if (batches++ === 1) await scratch.dataSource.query(`VACUUM smpp_messages`);
+          return RETENTION_STEPS[0].batch(qr, cutoff, size);
+        },
+      };
+      const midway = await new RetentionRunner(
+        scratch.dataSource,
+        options({ batchSize: 500, vacuumAfterRows: 5_000 }),
+        undefined,
+        [vacuumMidway],
+      ).run(new AbortController().signal);
+      expect(midway.vacuums).toEqual({
+        smpp_messages: 1,
+        smpp_message_parts: 1,
+        smpp_receipts: 1,
+      });
+      expect(midway.vacuumedElsewhere).toEqual({});
+    } finally {
+      await scratch.drop();
+    }
+  });
+
+  it('does not count a VACUUM that SKIP_LOCKED left out (another session holds the table)', async () => {
+    const scratch = await createTestDatabase();
+    const holder = new pg.Client({ connectionString: scratch.url });
+    await holder.connect();
+    try {
+      await messages(scratch, 1_200, 'delivered', 31);
+      // What a running VACUUM holds; the purge's deletes do not wait for it.
+      await holder.query(`BEGIN; LOCK TABLE smpp_receipts IN SHARE UPDATE EXCLUSIVE MODE`);
+      const result = await new RetentionRunner(
+        scratch.dataSource,
+        options({ batchSize: 500, vacuumAfterRows: 5_000 }),
+      ).run(new AbortController().signal);
+      expect(result.purged.smpp_receipts).toBe(1_200);
+      expect(result.vacuums).toEqual({ smpp_messages: 1, smpp_message_parts: 1 });
+      expect(result.vacuumedElsewhere).toEqual({ smpp_receipts: 1 });
+    } finally {
+      await holder.end();
       await scratch.drop();
     }
   });

@@ -21,6 +21,11 @@ export interface PurgeResult {
   purged: Record<RetentionTable, number>;
   /** VACUUMs the run made per table (option `retention.vacuumAfterRows`). */
   vacuums: Partial<Record<RetentionTable, number>>;
+  /**
+   * VACUUMs the run left out per table: another VACUUM (autovacuum) had already cleared what the
+   * run deleted from it.
+   */
+  vacuumedElsewhere: Partial<Record<RetentionTable, number>>;
   /** Whether the run stopped early (shutdown) with rows still due. */
   interrupted: boolean;
   durationMs: number;
@@ -74,6 +79,7 @@ export class RetentionRunner {
           skipped: 'running-elsewhere',
           purged,
           vacuums: {},
+          vacuumedElsewhere: {},
           interrupted: false,
           durationMs: Date.now() - started,
         };
@@ -118,6 +124,7 @@ export class RetentionRunner {
         ran: true,
         purged,
         vacuums: vacuum.vacuums,
+        vacuumedElsewhere: vacuum.doneElsewhere,
         interrupted,
         durationMs: Date.now() - started,
       };

@@ -57,6 +57,7 @@ export class SmppRetention {
         skipped: 'disabled',
         purged: emptyCounts(),
         vacuums: {},
+        vacuumedElsewhere: {},
         interrupted: false,
         durationMs: 0,
       };
