@@ -157,11 +157,9 @@ export class RetentionVacuum {
       this.watchable = row?.ok === true;
     }
     if (!this.watchable) return new Map();
-    const found = await rows<VacuumState & { table: RetentionTable }>(
-      this.qr,
-      VACUUM_STATE_SQL,
-      [tables],
-    );
+    const found = await rows<VacuumState & { table: RetentionTable }>(this.qr, VACUUM_STATE_SQL, [
+      tables,
+    ]);
     return new Map(found.map(({ table, at, running }) => [table, { at, running }]));
   }
 }
