@@ -16,7 +16,7 @@ export interface PurgeUnderLoad {
   perTable: Record<string, number>;
   /** VACUUMs the purge made as it went, per table. */
   vacuums: Record<string, number>;
-  /** VACUUMs it left out: another VACUUM (autovacuum) had cleared what it deleted. */
+  /** VACUUMs it left to another VACUUM (autovacuum): one that had cleared them, or held the table. */
   vacuumedElsewhere: Record<string, number>;
   /** What the sessions of the database waited on during the purge (pg_stat_activity samples). */
   waits: WaitSamples;

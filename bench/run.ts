@@ -255,7 +255,7 @@ async function main(): Promise<void> {
           Object.entries(pu.vacuums)
             .map(([t, n]) => `${t} ${n}`)
             .join(', ') || 'none'
-        }; left out (done by another VACUUM) ${
+        }; left to another VACUUM ${
           Object.entries(pu.vacuumedElsewhere)
             .map(([t, n]) => `${t} ${n}`)
             .join(', ') || 'none'

@@ -22,8 +22,9 @@ export interface PurgeResult {
   /** VACUUMs the run made per table (option `retention.vacuumAfterRows`). */
   vacuums: Partial<Record<RetentionTable, number>>;
   /**
-   * VACUUMs the run left out per table: another VACUUM (autovacuum) had already cleared what the
-   * run deleted from it.
+   * VACUUMs the run left to another VACUUM (autovacuum) per table: one that started after the
+   * run's last deletion from the table had ended (it cleared what the run deleted), or one held
+   * the table (`SKIP_LOCKED`). Postgres 15+; before 15 every VACUUM counts in `vacuums`.
    */
   vacuumedElsewhere: Partial<Record<RetentionTable, number>>;
   /** Whether the run stopped early (shutdown) with rows still due. */
