@@ -418,6 +418,40 @@ describe('retention', () => {
     }
   });
 
+  it('purges as a role that does not own the tables: its VACUUMs are left to autovacuum, and said so', async () => {
+    const scratch = await createTestDatabase();
+    const role = `smpp_deleter_${randomUUID().slice(0, 8)}`;
+    const password = randomUUID();
+    await scratch.dataSource.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}' NOSUPERUSER`);
+    await scratch.dataSource.query(
+      `GRANT SELECT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`,
+    );
+    const url = new URL(scratch.url);
+    url.username = role;
+    url.password = password;
+    const asRole = new DataSource({ type: 'postgres', url: url.toString(), poolSize: 1 });
+    try {
+      await messages(scratch, 1_200, 'delivered', 31);
+      await asRole.initialize();
+      const result = await new RetentionRunner(
+        asRole,
+        options({ batchSize: 500, vacuumAfterRows: 5_000 }),
+      ).run(new AbortController().signal);
+      expect(result.purged.smpp_messages).toBe(1_200);
+      // Postgres skips a VACUUM of a table the role does not own, with a warning.
+      expect(result.vacuums).toEqual({});
+      expect(result.vacuumedElsewhere).toEqual({
+        smpp_messages: 1,
+        smpp_message_parts: 1,
+        smpp_receipts: 1,
+      });
+    } finally {
+      if (asRole.isInitialized) await asRole.destroy();
+      await scratch.drop();
+      await db.dataSource.query(`DROP ROLE IF EXISTS ${role}`);
+    }
+  });
+
   it('stats() counts the queue per account and state, the backlog and the oldest rows', async () => {
     const scratch = await createTestDatabase();
     try {

@@ -23,8 +23,9 @@ export interface PurgeResult {
   vacuums: Partial<Record<RetentionTable, number>>;
   /**
    * VACUUMs the run left to another VACUUM (autovacuum) per table: one that started after the
-   * run's last deletion from the table had ended (it cleared what the run deleted), or one held
-   * the table (`SKIP_LOCKED`). Postgres 15+; before 15 every VACUUM counts in `vacuums`.
+   * run's last deletion from the table had ended (it cleared what the run deleted), one held the
+   * table (`SKIP_LOCKED`), or the role may not vacuum it (Postgres skips it with a warning).
+   * Postgres 15+; before 15 every VACUUM counts in `vacuums`.
    */
   vacuumedElsewhere: Partial<Record<RetentionTable, number>>;
   /** Whether the run stopped early (shutdown) with rows still due. */

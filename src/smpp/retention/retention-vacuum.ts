@@ -114,8 +114,9 @@ export class RetentionVacuum {
    * Autovacuum starts on these tables after 2 % of them changed, so during a long purge it
    * vacuums the tables the purge has finished with (three of four in a purge of a 2,000,000-message
    * history: 14 s of reading beside the live traffic). SKIP_LOCKED leaves out a table another
-   * VACUUM holds. Both are known from the statistics, on Postgres 15+ (where a VACUUM's end
-   * reaches them at once); before 15 every VACUUM counts as made.
+   * VACUUM holds, and Postgres one the role may not vacuum: counted as left to another when the
+   * table's last VACUUM did not change. Both are known from the statistics, on Postgres 15+ (where
+   * a VACUUM's end reaches them at once); before 15 every VACUUM counts as made.
    */
   private async vacuum(table: RetentionTable): Promise<void> {
     this.pending.delete(table);
