@@ -252,13 +252,9 @@ async function main(): Promise<void> {
         'waits during the purge',
         `${pu.waits.samples} samples`,
         `live sessions: ${topWaits(pu.waits.others) || 'none active'}; the purge: ${topWaits(pu.waits.purge)}; blocked by the purge ${pu.waits.blockedByPurge}; VACUUMs ${
-          Object.entries(pu.vacuums)
-            .map(([t, n]) => `${t} ${n}`)
-            .join(', ') || 'none'
+          topWaits(pu.vacuums, Infinity) || 'none'
         }; left to another VACUUM ${
-          Object.entries(pu.vacuumedElsewhere)
-            .map(([t, n]) => `${t} ${n}`)
-            .join(', ') || 'none'
+          topWaits(pu.vacuumedElsewhere, Infinity) || 'none'
         }; autovacuum workers: ${topWaits(pu.waits.autovacuum) || 'none seen'}`,
       ]);
       rows.push([

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
 import { registerStoreGauges } from '../../src/app/metrics/store-gauges.js';
@@ -9,7 +8,7 @@ import { resolveRetention } from '../../src/smpp/retention/retention-options.js'
 import { emptyCounts, RetentionRunner } from '../../src/smpp/retention/retention-runner.js';
 import { RETENTION_STEPS, type RetentionStep } from '../../src/smpp/retention/retention-steps.js';
 import { readStoreStats } from '../../src/smpp/retention/store-stats.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { connectAsNewRole, createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createSmppTestApp, eventually, startSimulator } from '../support/smpp-app.js';
 
 /** Inserts `n` messages of one part with a receipt each, last updated (and finished, if final) `daysAgo` days ago. */
@@ -220,26 +219,18 @@ describe('retention', () => {
   });
 
   it("purges as a role that may not set wal_compression, with the server's setting", async () => {
-    const role = `smpp_purger_${randomUUID().slice(0, 8)}`;
-    const password = randomUUID();
-    await db.dataSource.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}' NOSUPERUSER`);
-    const url = new URL(db.url);
-    url.username = role;
-    url.password = password;
-    const asRole = new DataSource({ type: 'postgres', url: url.toString(), poolSize: 1 });
+    const asRole = await connectAsNewRole(db);
     try {
-      await asRole.initialize();
       const { step: probe, seen } = settingsProbe(
         `SELECT current_setting('wal_compression') AS wal_compression`,
       );
-      const result = await new RetentionRunner(asRole, options(), undefined, [probe]).run(
-        new AbortController().signal,
-      );
+      const result = await new RetentionRunner(asRole.dataSource, options(), undefined, [
+        probe,
+      ]).run(new AbortController().signal);
       expect(result.ran).toBe(true);
       expect(seen).toEqual([{ wal_compression: await serverWalCompression(db) }]);
     } finally {
-      if (asRole.isInitialized) await asRole.destroy();
-      await db.dataSource.query(`DROP ROLE IF EXISTS ${role}`);
+      await asRole.drop();
     }
   });
 
@@ -420,35 +411,27 @@ describe('retention', () => {
 
   it('purges as a role that does not own the tables: its VACUUMs are left to autovacuum, and said so', async () => {
     const scratch = await createTestDatabase();
-    const role = `smpp_deleter_${randomUUID().slice(0, 8)}`;
-    const password = randomUUID();
-    await scratch.dataSource.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}' NOSUPERUSER`);
-    await scratch.dataSource.query(
-      `GRANT SELECT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`,
-    );
-    const url = new URL(scratch.url);
-    url.username = role;
-    url.password = password;
-    const asRole = new DataSource({ type: 'postgres', url: url.toString(), poolSize: 1 });
     try {
       await messages(scratch, 1_200, 'delivered', 31);
-      await asRole.initialize();
-      const result = await new RetentionRunner(
-        asRole,
-        options({ batchSize: 500, vacuumAfterRows: 5_000 }),
-      ).run(new AbortController().signal);
-      expect(result.purged.smpp_messages).toBe(1_200);
-      // Postgres skips a VACUUM of a table the role does not own, with a warning.
-      expect(result.vacuums).toEqual({});
-      expect(result.vacuumedElsewhere).toEqual({
-        smpp_messages: 1,
-        smpp_message_parts: 1,
-        smpp_receipts: 1,
-      });
+      const asRole = await connectAsNewRole(scratch, 'SELECT, UPDATE, DELETE');
+      try {
+        const result = await new RetentionRunner(
+          asRole.dataSource,
+          options({ batchSize: 500, vacuumAfterRows: 5_000 }),
+        ).run(new AbortController().signal);
+        expect(result.purged.smpp_messages).toBe(1_200);
+        // Postgres skips a VACUUM of a table the role does not own, with a warning.
+        expect(result.vacuums).toEqual({});
+        expect(result.vacuumedElsewhere).toEqual({
+          smpp_messages: 1,
+          smpp_message_parts: 1,
+          smpp_receipts: 1,
+        });
+      } finally {
+        await asRole.drop();
+      }
     } finally {
-      if (asRole.isInitialized) await asRole.destroy();
       await scratch.drop();
-      await db.dataSource.query(`DROP ROLE IF EXISTS ${role}`);
     }
   });
 

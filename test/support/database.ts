@@ -86,3 +86,37 @@ export async function createTestDatabase(
   }
   return { url, name, dataSource, drop };
 }
+
+/**
+ * A connection to `database` as a new login role that is no superuser and owns nothing, granted
+ * `grants` on its tables (e.g. "SELECT, DELETE"). `drop()` (before the database's) closes it and
+ * drops the role.
+ */
+export async function connectAsNewRole(
+  database: TestDatabase,
+  grants?: string,
+): Promise<{ dataSource: DataSource; drop: () => Promise<void> }> {
+  const role = `smpp_role_${randomBytes(4).toString('hex')}`;
+  const password = randomBytes(12).toString('hex');
+  await adminQuery(`CREATE ROLE ${role} LOGIN PASSWORD '${password}' NOSUPERUSER`);
+  const url = new URL(database.url);
+  url.username = role;
+  url.password = password;
+  const dataSource = new DataSource({ type: 'postgres', url: url.toString(), poolSize: 1 });
+  const drop = async () => {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    // A role with privileges on a table cannot be dropped.
+    if (grants)
+      await database.dataSource.query(`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${role}`);
+    await adminQuery(`DROP ROLE IF EXISTS ${role}`);
+  };
+  try {
+    if (grants)
+      await database.dataSource.query(`GRANT ${grants} ON ALL TABLES IN SCHEMA public TO ${role}`);
+    await dataSource.initialize();
+  } catch (error) {
+    await drop().catch(() => undefined);
+    throw error;
+  }
+  return { dataSource, drop };
+}

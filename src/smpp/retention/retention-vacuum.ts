@@ -32,6 +32,15 @@ const VACUUM_STATE_SQL = `
     FROM pg_stat_user_tables t
    WHERE t.relid IN (SELECT to_regclass(name) FROM unnest($1::text[]) AS name)`;
 
+/** Whether a VACUUM not running at `then` has ended by `now`: it started after `then`. */
+function endedSince(then: VacuumState, now: VacuumState): boolean {
+  return !then.running && now.at !== null && now.at !== then.at;
+}
+
+function count(into: Partial<Record<RetentionTable, number>>, table: RetentionTable): void {
+  into[table] = (into[table] ?? 0) + 1;
+}
+
 /**
  * Settings of the purge's session for its VACUUMs (set with the runner's own, once per run).
  * Throttled (`retention.vacuumCostDelayMs`, default 10 ms per 200 cost units: a fifth of
@@ -73,13 +82,12 @@ export class RetentionVacuum {
   /** Counts a batch's deletions; vacuums every table that is due. */
   async deleted(counts: Partial<Record<RetentionTable, number>>): Promise<void> {
     if (this.afterRows === null) return;
-    const tables = (Object.entries(counts) as Array<[RetentionTable, number]>)
-      .filter(([, n]) => n > 0)
-      .map(([table]) => table);
-    for (const [table, state] of await this.vacuumStates(tables))
+    const deleted = (Object.entries(counts) as Array<[RetentionTable, number]>).filter(
+      ([, n]) => n > 0,
+    );
+    for (const [table, state] of await this.vacuumStates(deleted.map(([table]) => table)))
       this.afterLastDelete.set(table, state);
-    for (const [table, n] of Object.entries(counts) as Array<[RetentionTable, number]>) {
-      if (n <= 0) continue;
+    for (const [table, n] of deleted) {
       const pending = (this.pending.get(table) ?? 0) + n;
       this.pending.set(table, pending);
       if (pending >= (await this.threshold(table))) await this.vacuum(table);
@@ -123,22 +131,15 @@ export class RetentionVacuum {
     const afterDelete = this.afterLastDelete.get(table);
     this.afterLastDelete.delete(table);
     const before = await this.vacuumState(table);
-    const doneSince =
-      afterDelete !== undefined &&
-      !afterDelete.running &&
-      before !== undefined &&
-      before.at !== null &&
-      before.at !== afterDelete.at;
-    if (!doneSince) {
-      // Table names come from RETENTION_TABLES, never from input. Run with vacuumSettings().
-      await this.qr.query(`VACUUM (ANALYZE, SKIP_LOCKED) ${table}`);
-      const after = before && (await this.vacuumState(table));
-      if (!after || after.at !== before?.at) {
-        this.vacuums[table] = (this.vacuums[table] ?? 0) + 1;
-        return;
-      }
+    if (before && afterDelete && endedSince(afterDelete, before)) {
+      count(this.doneElsewhere, table);
+      return;
     }
-    this.doneElsewhere[table] = (this.doneElsewhere[table] ?? 0) + 1;
+    // Table names come from RETENTION_TABLES, never from input. Run with vacuumSettings().
+    await this.qr.query(`VACUUM (ANALYZE, SKIP_LOCKED) ${table}`);
+    const after = before && (await this.vacuumState(table));
+    // Its last VACUUM unchanged: SKIP_LOCKED left the table out, or the role may not vacuum it.
+    count(after && after.at === before?.at ? this.doneElsewhere : this.vacuums, table);
   }
 
   private async vacuumState(table: RetentionTable): Promise<VacuumState | undefined> {
