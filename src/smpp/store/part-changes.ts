@@ -31,7 +31,13 @@ export class PartChanges {
     this.matches.push({ receiptId: receipt.receiptId, part, duplicate: !changes });
   }
 
+  /** Writes the matches onto receipts already stored (parked ones), then the parts. */
   async write(em: SqlExecutor): Promise<void> {
+    await this.writeMatches(em);
+    await this.writeParts(em);
+  }
+
+  private async writeMatches(em: SqlExecutor): Promise<void> {
     const matches = this.matches;
     if (matches.length > 0) {
       await em.query(
@@ -45,6 +51,10 @@ export class PartChanges {
         ],
       );
     }
+  }
+
+  /** Writes what the receipts did to their parts (the matches are stored by the caller). */
+  async writeParts(em: SqlExecutor): Promise<void> {
     const partIds = [...this.facts.keys()];
     if (partIds.length > 0) {
       const facts = partIds.map((id) => this.facts.get(id));

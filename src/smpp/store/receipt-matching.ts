@@ -22,7 +22,6 @@ export async function storeReceipts(
 ): Promise<PendingEvent[]> {
   const { em, touched, observed } = write;
   const { scope } = context;
-  await insertReceipts(em, receipts);
   const parts = await findParts(em, receipts, scope);
   const changes = new PartChanges();
   for (const receipt of receipts) {
@@ -34,8 +33,11 @@ export async function storeReceipts(
       errorCode: receipt.parsed.errorCode,
     });
   }
-  await changes.write(em);
   const matchOf = new Map(changes.matches.map((m) => [m.receiptId, m]));
+  // Each receipt is inserted already matched (one row version, not an insert and an update of
+  // every index); the unknown parts' lookup below reads the unmatched ones back.
+  await insertReceipts(em, receipts, matchOf);
+  await changes.writeParts(em);
   for (const r of receipts) {
     const match = matchOf.get(r.id);
     observed.push({
@@ -146,13 +148,17 @@ export async function matchParked(
 async function insertReceipts(
   em: SqlExecutor,
   receipts: readonly IncomingReceipt[],
+  matchOf: ReadonlyMap<string, { part: PartRow; duplicate: boolean }>,
 ): Promise<void> {
   await em.query(
     `INSERT INTO smpp_receipts (id, account, smsc_message_id, stat, error_code, network_error_code, final, raw_text,
-                                tlvs, source_addr, destination_addr, bind_label, raw_pdu)
-     SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::int[], $6::jsonb[],
-                          $7::boolean[], $8::text[], $9::jsonb[], $10::varchar[], $11::varchar[], $12::varchar[],
-                          $13::bytea[])`,
+                                tlvs, source_addr, destination_addr, bind_label, raw_pdu, part_id, duplicate, matched_at)
+     SELECT v.*, CASE WHEN v.part_id IS NULL THEN NULL ELSE now() END
+       FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::int[], $6::jsonb[],
+                   $7::boolean[], $8::text[], $9::jsonb[], $10::varchar[], $11::varchar[], $12::varchar[],
+                   $13::bytea[], $14::uuid[], $15::boolean[])
+         AS v(id, account, smsc_message_id, stat, error_code, network_error_code, final, raw_text,
+              tlvs, source_addr, destination_addr, bind_label, raw_pdu, part_id, duplicate)`,
     [
       receipts.map((r) => r.id),
       receipts.map((r) => r.account),
@@ -169,6 +175,8 @@ async function insertReceipts(
       receipts.map((r) => fitColumn(r.deliver.destinationAddr, 32)),
       receipts.map((r) => fitColumn(r.bindLabel, 64)),
       receipts.map((r) => r.rawPdu ?? null),
+      receipts.map((r) => matchOf.get(r.id)?.part.id ?? null),
+      receipts.map((r) => matchOf.get(r.id)?.duplicate ?? false),
     ],
   );
 }
