@@ -48,6 +48,38 @@ describe('part outcomes (submit results and receipts together)', () => {
     expect((received?.payload as { messageId: string | null }).messageId).not.toBeNull();
   });
 
+  it('stores each receipt of a batch as matched, duplicate or parked in its insert', async () => {
+    const partId = await writtenPart(db, { to: '6591450004', text: 'matched on insert' });
+    await writer().write([
+      {
+        result: {
+          partId,
+          account: ACCOUNT,
+          outcome: { kind: 'submitted', smscMessageId: 'ONCE-1' },
+        },
+      },
+    ]);
+    const first = receipt({ smscId: 'ONCE-1', from: '6591450004' });
+    const again = receipt({ smscId: 'ONCE-1', from: '6591450004' });
+    const nobodys = receipt({ smscId: 'ONCE-NOBODY', from: '6591450004' });
+    await writer().write([{ receipt: first }, { receipt: again }, { receipt: nobodys }]);
+    const stored: Array<{
+      id: string;
+      part_id: string | null;
+      matched: boolean;
+      duplicate: boolean;
+    }> = await db.dataSource.query(
+      `SELECT id, part_id, matched_at IS NOT NULL AS matched, duplicate
+         FROM smpp_receipts WHERE id = ANY($1::uuid[])`,
+      [[first.id, again.id, nobodys.id]],
+    );
+    const byId = new Map(stored.map((r) => [r.id, r]));
+    expect(byId.get(first.id)).toMatchObject({ part_id: partId, matched: true, duplicate: false });
+    expect(byId.get(again.id)).toMatchObject({ part_id: partId, matched: true, duplicate: true });
+    expect(byId.get(nobodys.id)).toMatchObject({ part_id: null, matched: false, duplicate: false });
+    expect(await partState(db, partId)).toMatchObject({ status: 'delivered' });
+  });
+
   it('in a queue, a bad item fails alone and the others of its batch are written', async () => {
     const partId = await writtenPart(db, { to: '6591450002', text: 'good one' });
     const queue = new PartOutcomeQueue(writer(), () => undefined, 100);
