@@ -34,8 +34,9 @@ export async function storeReceipts(
     });
   }
   const matchOf = new Map(changes.matches.map((m) => [m.receiptId, m]));
-  // Each receipt is inserted already matched (one row version, not an insert and an update of
-  // every index); the unknown parts' lookup below reads the unmatched ones back.
+  // Each receipt is inserted already matched: one row version, where a parked row updated at
+  // once went into every index and then into two again. The unknown parts' lookup below reads
+  // the unmatched ones back.
   await insertReceipts(em, receipts, matchOf);
   await changes.writeParts(em);
   for (const r of receipts) {
